@@ -1,5 +1,6 @@
 """Frozen record and geometry types. Imports nothing from ``pipeline``."""
 
+from models.document import DocumentInfo, PageRef
 from models.geometry import BBox, Grid, GridCell, Token
 from models.records import (
     RECORDS_SCHEMA_VERSION,
@@ -14,6 +15,8 @@ from models.records import (
 
 __all__ = [
     "BBox",
+    "DocumentInfo",
+    "PageRef",
     "ErrorCode",
     "Fact",
     "Grid",

@@ -1,0 +1,1 @@
+"""Builds sample disclosures (born-digital and simulated scans) with their truth."""
