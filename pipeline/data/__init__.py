@@ -1,0 +1,1 @@
+"""Packaged catalogs (CSV) read by :mod:`pipeline.catalog`; see README.md here."""

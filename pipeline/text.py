@@ -1,0 +1,103 @@
+"""Comparison keys for OCR'd Chinese budget text.
+
+Everything here builds *keys* for matching and numbers for arithmetic. None of
+it may be used to rewrite the canonical spelling that leaves the pipeline:
+match on ``normalize(a) == normalize(b)``, then emit the catalog's own name.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from typing import Protocol
+
+__all__ = ["collapse_doubled", "normalize", "parse_decimal", "strip_enumeration", "to_simplified"]
+
+_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+
+# NFKC already folds full-width （） and ［］ to ASCII; these it leaves alone.
+_BRACKETS = str.maketrans({"〔": "(", "〕": ")", "【": "(", "】": ")", "[": "(", "]": ")", "〈": "(", "〉": ")"})
+_WHITESPACE = re.compile(r"\s+")
+# OCR sometimes reads the character 和 as the English word "and".
+_OCR_AND = re.compile(rf"(?<=[{_CJK}])and(?=[{_CJK}])", re.IGNORECASE)
+_DOUBLED = re.compile(rf"([{_CJK}]{{2,}})\1+")
+
+_CN_NUM = "一二三四五六七八九十百零〇两"
+_ENUMERATION = re.compile(
+    r"^\s*(?:"
+    rf"[{_CN_NUM}]+\s*[、.．]"  # 一、 十六、 三．
+    rf"|[（(]\s*(?:[{_CN_NUM}]+|\d{{1,3}})\s*[）)]\s*[、.．]?"  # （一） (1) （12）、
+    r"|\d{1,3}\s*[、．](?!\d)"  # 1、 2．
+    r"|\d{1,3}\.(?!\d)"  # 1.  (but not 1030.50)
+    r"|[\u2460-\u2473\u2776-\u277f\u2780-\u2793]"  # ① … ⑳, ❶, ➀
+    r")\s*"
+)
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+_NUMBER_NOISE = str.maketrans({",": None, "，": None, "'": None, "’": None, "_": None})
+
+
+class _Converter(Protocol):
+    def convert(self, text: str) -> str: ...
+
+
+@cache
+def _t2s() -> _Converter:
+    """One OpenCC converter per process, built on first use (it loads its dictionaries)."""
+    from opencc import OpenCC  # opencc-python-reimplemented
+
+    converter: _Converter = OpenCC("t2s")
+    return converter
+
+
+def to_simplified(text: str) -> str:
+    """Traditional → simplified characters (交通運輸 → 交通运输); other text unchanged."""
+    return _t2s().convert(text)
+
+
+def normalize(text: str) -> str:
+    """The comparison key of a label: NFKC, simplified, no whitespace, ``and`` → 和, one bracket style.
+
+    >>> normalize("交通運輸 公共服务")
+    '交通运输公共服务'
+    """
+    key = unicodedata.normalize("NFKC", text)
+    key = to_simplified(key)
+    key = _WHITESPACE.sub("", key)
+    key = _OCR_AND.sub("和", key)
+    return key.translate(_BRACKETS)
+
+
+def strip_enumeration(text: str) -> str:
+    """Drop one leading enumeration marker: 一、 十六、 （一） (1) 1. 1、 ① and the like."""
+    return _ENUMERATION.sub("", text, count=1).strip()
+
+
+def collapse_doubled(text: str) -> str:
+    """Remove an immediately repeated run of 2+ CJK characters (检验检测检测 → 检验检测).
+
+    Single repeated characters (常常) are left alone: they occur in real names.
+    """
+    previous = None
+    while previous != text:
+        previous, text = text, _DOUBLED.sub(r"\1", text)
+    return text
+
+
+def parse_decimal(text: str | None) -> Decimal | None:
+    """An OCR'd amount as a Decimal, printed decimals kept; None when the cell is not a number.
+
+    Tolerates full-width digits, thousands separators and stray spaces:
+    ``"1,030.50"`` → ``Decimal("1030.50")``; ``"—"``, ``""`` → ``None``.
+    """
+    if text is None:
+        return None
+    cleaned = unicodedata.normalize("NFKC", text).translate(_NUMBER_NOISE)
+    cleaned = _WHITESPACE.sub("", cleaned).replace("−", "-")
+    if not _NUMBER.fullmatch(cleaned):
+        return None
+    try:
+        return Decimal(cleaned)
+    except InvalidOperation:  # pragma: no cover - the regex admits only valid literals
+        return None
