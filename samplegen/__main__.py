@@ -1,0 +1,34 @@
+"""``python -m samplegen [--spec-dir samples/spec] [--out samples] [SPEC.json ...]``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from samplegen.build import build_all, build_spec, load_spec
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m samplegen", description=__doc__)
+    parser.add_argument("--spec-dir", type=Path, default=Path("samples/spec"))
+    parser.add_argument("--out", type=Path, default=Path("samples"))
+    parser.add_argument("specs", nargs="*", type=Path, help="build only these spec files")
+    args = parser.parse_args(argv)
+    start = time.monotonic()
+    if args.specs:
+        built = [b for p in args.specs for b in build_spec(load_spec(p), args.out)]
+        for b in built:
+            print(b.summary(), flush=True)
+    else:
+        if not args.spec_dir.is_dir():
+            print(f"no spec directory {args.spec_dir}", file=sys.stderr)
+            return 2
+        built = build_all(args.spec_dir, args.out)
+    print(f"built {len(built)} file(s) in {time.monotonic() - start:.1f} s", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

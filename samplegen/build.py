@@ -1,0 +1,93 @@
+"""Build every sample of ``samples/spec/*.json``: digital, mild and harsh PDFs with their truth.
+
+Layout per spec ``<name>``::
+
+    samples/<name>/<name>_digital.pdf
+    samples/<name>/<name>_mild.pdf
+    samples/<name>/<name>_harsh.pdf
+    samples/<name>/truth/<name>_<variant>.records.jsonl
+    samples/<name>/truth/<name>_<variant>.tables.jsonl
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from samplegen.render import RenderResult, render
+from samplegen.scan import LEVELS, ScanLevel, page_turns, scan
+from samplegen.spec import DocumentSpec
+from samplegen.truth import Target, derive_facts, derive_tables, identity_map
+
+
+@dataclass(frozen=True, slots=True)
+class BuiltFile:
+    path: Path
+    sha256: str
+    pages: int
+    size: int
+    facts: int
+    tables: int
+
+    def summary(self) -> str:
+        return (
+            f"{self.path}  pages={self.pages}  size={self.size / 1024:.0f} KB  "
+            f"facts={self.facts}  table_pages={self.tables}  sha256={self.sha256[:12]}"
+        )
+
+
+def load_spec(path: Path) -> DocumentSpec:
+    return DocumentSpec.model_validate_json(path.read_text(encoding="utf-8"))
+
+
+def scan_seed(name: str, level: ScanLevel) -> int:
+    # crc32, not hash(): Python's str hash is salted per process and would break determinism.
+    return zlib.crc32(f"{name}/{level.name}".encode())
+
+
+def write_variant(
+    spec: DocumentSpec, result: RenderResult, out_dir: Path, variant: str, pdf: bytes, target_map=identity_map
+) -> BuiltFile:
+    path = out_dir / f"{spec.name}_{variant}.pdf"
+    path.write_bytes(pdf)
+    sha = hashlib.sha256(pdf).hexdigest()
+    target = Target(document=sha, source=path.name, bbox_map=target_map)
+    facts = derive_facts(spec, result, target)
+    tables = derive_tables(spec, result, target)
+    truth = out_dir / "truth"
+    truth.mkdir(exist_ok=True)
+    _write_jsonl(truth / f"{path.stem}.records.jsonl", (f.model_dump_json() for f in facts))
+    _write_jsonl(truth / f"{path.stem}.tables.jsonl", (t.model_dump_json() for t in tables))
+    return BuiltFile(path, sha, result.page_count, len(pdf), len(facts), len(tables))
+
+
+def _write_jsonl(path: Path, lines: Iterable[str]) -> None:
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+
+
+def build_spec(spec: DocumentSpec, out_root: Path, levels: Sequence[ScanLevel] = tuple(LEVELS.values())) -> list[BuiltFile]:
+    out_dir = out_root / spec.name
+    out_dir.mkdir(parents=True, exist_ok=True)
+    result = render(spec)
+    built = [write_variant(spec, result, out_dir, "digital", result.pdf)]
+    page_cells: dict[int, list] = {}
+    for tp in result.table_pages:
+        page_cells.setdefault(tp.page, []).extend(c.bbox for c in tp.cells)
+    first_pages = [result.first_page_of(i) for i in range(len(spec.tables))]
+    for level in levels:
+        turns = page_turns(level, result.page_count, first_pages)
+        scanned = scan(result.pdf, level, scan_seed(spec.name, level), page_cells, turns)
+        built.append(write_variant(spec, result, out_dir, level.name, scanned.pdf, scanned.map_bbox))
+    return built
+
+
+def build_all(spec_dir: Path, out_root: Path) -> list[BuiltFile]:
+    built: list[BuiltFile] = []
+    for path in sorted(spec_dir.glob("*.json")):
+        for item in build_spec(load_spec(path), out_root):
+            print(item.summary(), flush=True)
+            built.append(item)
+    return built
