@@ -1,0 +1,80 @@
+"""Domain errors a user can cause, each with a stable code and advice.
+
+Modelled on OCRmyPDF's ``exceptions.py``: every failure caused by an input is
+a named exception whose ``code`` is written to ``rejected.jsonl`` and whose
+message says what to do about it.  Exit codes live here and nowhere else, so
+the CLI and the flows map outcomes to process status in one way.
+
+Tests assert on the type and on ``code``, never on message text.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from models.records import ErrorCode, Rejection
+
+# Exit statuses of ``yusuan ingest`` (RECORDS.md, "Command").
+EXIT_OK = 0  # every input was processed (records needing review included)
+EXIT_REJECTED = 1  # at least one input was rejected; the others were processed
+EXIT_USAGE = 2  # bad command line
+
+
+def exit_status(n_rejected: int) -> int:
+    """The exit status of a batch run that got past argument parsing."""
+    return EXIT_REJECTED if n_rejected > 0 else EXIT_OK
+
+
+class YusuanError(Exception):
+    """An input yusuan cannot read; the batch goes on without it.
+
+    ``source`` is the input as the user named it; ``detail`` says what was
+    found.  The class supplies the stable ``code`` and the ``advice``.
+    """
+
+    code: ClassVar[ErrorCode]
+    advice: ClassVar[str] = ""
+    exit_code: ClassVar[int] = EXIT_REJECTED
+
+    def __init__(self, source: str, detail: str) -> None:
+        self.source = source
+        self.detail = detail
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        return f"{self.source}: {self.detail}. {self.advice}".rstrip()
+
+    def to_rejection(self) -> Rejection:
+        """The line this error contributes to ``rejected.jsonl``."""
+        return Rejection(source=self.source, error=self.code, message=self.message)
+
+
+class NotADocumentError(YusuanError):
+    code = ErrorCode.NOT_A_DOCUMENT
+    advice = "Give a PDF or a PNG, JPEG or TIFF image of the disclosure."
+
+
+class EncryptedError(YusuanError):
+    code = ErrorCode.ENCRYPTED
+    advice = "Remove the password (e.g. `qpdf --decrypt`) and ingest the decrypted copy."
+
+
+class CorruptError(YusuanError):
+    code = ErrorCode.CORRUPT
+    advice = "Download or scan the file again; it may be truncated or damaged."
+
+
+class TooLargeError(YusuanError):
+    code = ErrorCode.TOO_LARGE
+    advice = "Split the file or scan at a lower resolution (300 dpi is enough), or raise the intake limit."
+
+
+class EmptyError(YusuanError):
+    code = ErrorCode.EMPTY
+    advice = "The file holds no pages; check that the right file was given."
+
+
+class InputNotFoundError(YusuanError):
+    code = ErrorCode.NOT_FOUND
+    advice = "Check the path and that the file is readable."
