@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+import hashlib
+
+import pypdfium2 as pdfium
+import pytest
+from reportlab.lib.pagesizes import A4
+
+from samplegen.render import RenderError, RenderResult, render, wrap, register_font
+from samplegen.spec import DocumentSpec, SpecTable
+
+
+def test_mini_spec_page_count_and_text(mini_spec: DocumentSpec, mini_render: RenderResult) -> None:
+    # 6 tables, each from a new page; the 11-row table continues once (max 6 body rows).
+    assert mini_render.page_count == 7
+    doc = pdfium.PdfDocument(mini_render.pdf)
+    try:
+        assert len(doc) == 7
+        texts = [doc[i].get_textpage().get_text_range() for i in range(len(doc))]
+        landscape_w, _ = doc[0].get_size()
+        portrait_w, _ = doc[1].get_size()
+    finally:
+        doc.close()
+    assert mini_spec.tables[0].title in texts[0]
+    assert "单位：万元" in texts[0] and "预算公开表5" in texts[0]
+    # Continuation page: header repeated, no title, caption or department line.
+    assert "经济科目" in texts[3] and mini_spec.tables[2].title not in texts[3] and "部门名称" not in texts[3]
+    assert "注：本表无数据" in texts[6]
+    assert round(landscape_w) == round(A4[1]) and round(portrait_w) == round(A4[0])
+
+
+def test_render_is_deterministic(mini_spec: DocumentSpec, mini_render: RenderResult) -> None:
+    assert hashlib.sha256(render(mini_spec).pdf).digest() == hashlib.sha256(mini_render.pdf).digest()
+
+
+def test_every_cell_has_a_page_and_a_bbox_inside_its_region(mini_render: RenderResult) -> None:
+    for tp in mini_render.table_pages:
+        rx0, ry0, rx1, ry1 = tp.bbox
+        for cell in tp.cells:
+            x0, y0, x1, y1 = cell.bbox
+            assert rx0 - 1e-4 <= x0 < x1 <= rx1 + 1e-4 and ry0 - 1e-4 <= y0 < y1 <= ry1 + 1e-4
+
+
+def test_merged_cells_are_one_cell(mini_render: RenderResult) -> None:
+    first = mini_render.table_pages[0]
+    merged = next(c for c in first.cells if c.text == "2025年预算数")
+    parts = [c for c in first.cells if c.grid_row == 1 and c.col >= 2]
+    assert merged.col_span == 3
+    assert merged.bbox[0] == pytest.approx(parts[0].bbox[0]) and merged.bbox[2] == pytest.approx(parts[-1].bbox[2])
+
+
+def test_long_text_wraps_and_row_grows() -> None:
+    register_font()
+    assert len(wrap("一般公共服务支出" * 4, 60)) > 1
+    spec = DocumentSpec(
+        name="w", department="d", year=2025, source="test",
+        tables=[SpecTable(
+            kind="unknown", title="T", header_rows=1, layout="ledger", orientation="portrait",
+            col_widths=[1, 9], rows=[["名称", "金额"], ["很长的项目名称" * 6, "1.00"], ["短", "2.00"]],
+        )],
+    )
+    cells = {c.text: c for c in render(spec).table_pages[0].cells}
+    long_h = cells["很长的项目名称" * 6].bbox[3] - cells["很长的项目名称" * 6].bbox[1]
+    short_h = cells["短"].bbox[3] - cells["短"].bbox[1]
+    assert long_h > 2 * short_h
+
+
+def test_row_group_taller_than_a_page_is_an_error() -> None:
+    spec = DocumentSpec(
+        name="w", department="d", year=2025, source="test",
+        tables=[SpecTable(kind="unknown", title="T", header_rows=0, layout="ledger", col_widths=[1, 30],
+                          rows=[["很长" * 400, "1"]])],
+    )
+    with pytest.raises(RenderError, match="taller than a page"):
+        render(spec)
