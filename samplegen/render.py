@@ -111,6 +111,14 @@ def wrap(text: str, width: float, size: float = BODY_SIZE) -> list[str]:
     return lines
 
 
+def fit_lines(text: str, width: float) -> tuple[list[str], float]:
+    """(lines, font size): numbers never wrap (a split number reads as two), they shrink to fit."""
+    if is_number(text):
+        natural = pdfmetrics.stringWidth(text.strip(), FONT, BODY_SIZE)
+        return [text.strip()], BODY_SIZE if natural <= width else max(5.0, BODY_SIZE * width / natural)
+    return wrap(text, width), BODY_SIZE
+
+
 def _text_width(text: str, size: float = BODY_SIZE) -> float:
     return max((pdfmetrics.stringWidth(line, FONT, size) for line in text.split("\n")), default=0.0)
 
@@ -146,7 +154,7 @@ def row_heights(grid: Grid, widths: list[float]) -> list[float]:
 
     def need(cell: PlacedCell) -> float:
         w = sum(widths[cell.col : cell.last_col + 1]) - 2 * PAD_X
-        return len(wrap(cell.text, w)) * LEADING + 2 * PAD_Y
+        return len(fit_lines(cell.text, w)[0]) * LEADING + 2 * PAD_Y
 
     for cell in grid.cells:
         if cell.row_span == 1:
@@ -223,11 +231,11 @@ def _align(table: SpecTable, cell: PlacedCell) -> str:
 
 def _draw_text(canvas: Canvas, cell: PlacedCell, align: str, x0: float, x1: float, top: float, bottom: float) -> None:
     """Draw wrapped lines vertically centred; canvas y grows upwards."""
-    lines = wrap(cell.text, x1 - x0 - 2 * PAD_X)
+    lines, size = fit_lines(cell.text, x1 - x0 - 2 * PAD_X)
     block_top = (top + bottom) / 2 + len(lines) * LEADING / 2
-    canvas.setFont(FONT, BODY_SIZE)
+    canvas.setFont(FONT, size)
     for i, line in enumerate(lines):
-        baseline = block_top - i * LEADING - LEADING / 2 - 0.35 * BODY_SIZE
+        baseline = block_top - i * LEADING - LEADING / 2 - 0.35 * size
         if align == "right":
             canvas.drawRightString(x1 - PAD_X, baseline, line)
         elif align == "center":

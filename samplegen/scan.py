@@ -42,7 +42,7 @@ class ScanLevel:
 
 
 MILD = ScanLevel(
-    name="mild", dpi=200, max_skew_deg=0.4, jpeg_quality=80, blur_sigma=0.5, noise_sigma=2.5,
+    name="mild", dpi=200, max_skew_deg=0.4, jpeg_quality=80, blur_sigma=0.6, noise_sigma=1.5,
     illumination=0.04, faint_line_share=0.0, broken_line_share=0.0,
 )
 # The harsh rule: page 2 is turned 90° clockwise and the first page of the 4th

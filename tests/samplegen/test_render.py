@@ -6,7 +6,7 @@ import pypdfium2 as pdfium
 import pytest
 from reportlab.lib.pagesizes import A4
 
-from samplegen.render import RenderError, RenderResult, render, wrap, register_font
+from samplegen.render import RenderError, RenderResult, fit_lines, register_font, render, wrap
 from samplegen.spec import DocumentSpec, SpecTable
 
 
@@ -73,3 +73,10 @@ def test_row_group_taller_than_a_page_is_an_error() -> None:
     )
     with pytest.raises(RenderError, match="taller than a page"):
         render(spec)
+
+
+def test_numbers_shrink_instead_of_wrapping() -> None:
+    register_font()
+    lines, size = fit_lines("20250515112732", 40)
+    assert lines == ["20250515112732"] and size < 9
+    assert fit_lines("1,030.50", 200) == (["1,030.50"], 9.0)
