@@ -84,7 +84,9 @@ def sniff(head: bytes) -> _Sniffed | None:
     return None
 
 
-def open_document(path: Path, limits: IntakeLimits = IntakeLimits(), source: str | None = None) -> DocumentInfo:
+def open_document(
+    path: Path, limits: IntakeLimits = IntakeLimits(), source: str | None = None
+) -> DocumentInfo:
     """Check one input and describe it, or raise a :class:`~pipeline.errors.YusuanError`."""
     name = source if source is not None else path.name
     size = _file_size(path, name)

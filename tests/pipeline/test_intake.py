@@ -88,7 +88,9 @@ def no_decoding(monkeypatch: pytest.MonkeyPatch) -> None:
         (InputNotFoundError, ErrorCode.NOT_FOUND),
     ],
 )
-def test_every_error_has_its_stable_code_and_a_rejection_line(cls: type[YusuanError], code: ErrorCode) -> None:
+def test_every_error_has_its_stable_code_and_a_rejection_line(
+    cls: type[YusuanError], code: ErrorCode
+) -> None:
     err = cls("x.pdf", "detail")
     assert isinstance(err, YusuanError)
     assert err.code is code
@@ -309,7 +311,8 @@ def test_page_refs_cover_every_page(tmp_path: Path) -> None:
 
 def test_folder_expansion_is_sorted_recursive_and_filtered(tmp_path: Path) -> None:
     root = tmp_path / "in"
-    for rel in ["b.pdf", "a.PNG", "sub/c.tif", "sub/z.JPEG", "a/x.jpg", ".hidden.pdf", "notes.txt", ".git/y.pdf"]:
+    names = ["b.pdf", "a.PNG", "sub/c.tif", "sub/z.JPEG", "a/x.jpg", ".hidden.pdf", "notes.txt", ".git/y.pdf"]
+    for rel in names:
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_bytes(b"x")
     got = [p.relative_to(root).as_posix() for p in iter_inputs([root])]
