@@ -1,0 +1,75 @@
+"""A document's pages, read one at a time, become facts and tables: the recipe.
+
+intake -> (per page) process_page -> resolve tables -> draft facts ->
+document-level codes -> confidence -> records.  Page failures are recorded
+and the document ends partially processed, never with a crash.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from models import DocumentInfo, Fact, PageRef, TableRecord
+from pipeline.catalog import Catalog
+from pipeline.codes import assign_codes
+from pipeline.confidence import DocumentIdentity, finish
+from pipeline.emit import table_record
+from pipeline.errors import YusuanError
+from pipeline.facts import draft_facts
+from pipeline.ocr.base import OcrEngine, OcrEngineError
+from pipeline.page import PageResult, process_page
+from pipeline.resolve import resolve_tables
+from pipeline.settings import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class PageFailure:
+    page: int
+    category: str  # an ErrorCode value or "ocr_engine"
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentResult:
+    document: DocumentInfo
+    facts: tuple[Fact, ...]
+    tables: tuple[TableRecord, ...]
+    failures: tuple[PageFailure, ...]
+    pages_processed: int
+
+
+def read_page(ref: PageRef, settings: Settings, engine: OcrEngine) -> PageResult | PageFailure:
+    """One page, its failure recorded instead of raised."""
+    try:
+        return process_page(ref, settings, engine)
+    except YusuanError as exc:
+        return PageFailure(page=ref.number, category=str(exc.code), message=exc.message)
+    except OcrEngineError as exc:
+        return PageFailure(page=ref.number, category="ocr_engine", message=str(exc))
+
+
+def assemble(document: DocumentInfo, outcomes: Iterable[PageResult | PageFailure], settings: Settings,
+             catalog: Catalog) -> DocumentResult:
+    pages = [o for o in outcomes if isinstance(o, PageResult)]
+    failures = tuple(o for o in outcomes if isinstance(o, PageFailure))
+    pages.sort(key=lambda p: p.ref.index)
+    resolved = resolve_tables(pages, settings.title_match_threshold)
+    drafts = [draft for index, table in enumerate(resolved) for draft in draft_facts(index, table)]
+    drafts = assign_codes(drafts, catalog, settings.label_match_threshold)
+    identity = DocumentIdentity(sha256=document.sha256, source=document.source)
+    facts = tuple(finish(d, identity, settings.accept_threshold) for d in drafts)
+    tables = tuple(table_record(t, document.sha256, document.source) for t in resolved)
+    return DocumentResult(document=document, facts=facts, tables=tables, failures=failures,
+                          pages_processed=len(pages))
+
+
+def process_document(document: DocumentInfo, refs: list[PageRef], settings: Settings, engine: OcrEngine,
+                     catalog: Catalog, on_page: Callable[[int], None] | None = None) -> DocumentResult:
+    """Sequential reference implementation; the Prefect flow runs the same steps as tasks."""
+    outcomes: list[PageResult | PageFailure] = []
+    for ref in refs:
+        outcomes.append(read_page(ref, settings, engine))
+        if on_page is not None:
+            on_page(ref.number)
+    return assemble(document, outcomes, settings, catalog)

@@ -1,0 +1,165 @@
+"""Facts from resolved tables: one per non-empty value cell, with its labels, column and code.
+
+Codes here are only the printed ones (cleaned of OCR digit confusions);
+implied codes and cross-table checks happen over the whole document later.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from models import BBox, GridCell, TableKind
+from pipeline.resolve import ResolvedTable
+from pipeline.structure import ColumnGroup, clean_code, is_code
+from pipeline.text import normalize, parse_decimal
+
+_CATALOG_OCR_B = re.compile(r"^0(\d{2}(?:\d{2})?)$")
+
+
+@dataclass(frozen=True, slots=True)
+class DraftFact:
+    """A fact before document-level checks: everything but the final confidence and status."""
+
+    table_index: int  # position of its ResolvedTable in the document
+    kind: TableKind
+    page: int
+    row: int
+    col: int
+    code: str | None
+    code_source: str | None
+    labels: tuple[str, ...]
+    raw_labels: tuple[str, ...]
+    column: str
+    value: str
+    value_kind: str  # number | text
+    unit: str | None
+    raw: str
+    ocr_confidence: float  # the weakest OCR confidence among the value, label and code cells
+    bbox: BBox  # fractions of the page
+    reasons: tuple[str, ...]
+
+
+def draft_facts(index: int, table: ResolvedTable) -> list[DraftFact]:
+    if table.layout is None or table.kind == TableKind.UNKNOWN:
+        return []
+    if table.kind == TableKind.PROCUREMENT_CATALOG:
+        return _catalog_facts(index, table)
+    facts: list[DraftFact] = []
+    grid = table.table.grid
+    for row in range(table.layout.header_rows, grid.n_rows):
+        for group in table.layout.groups:
+            facts.extend(_group_facts(index, table, row, group))
+    return facts
+
+
+def _cell(table: ResolvedTable, row: int, col: int) -> GridCell | None:
+    return table.table.grid.cell_at(row, col)
+
+
+def _fraction_box(table: ResolvedTable, cell: GridCell) -> BBox:
+    return cell.bbox.scaled(1.0 / table.page.width, 1.0 / table.page.height)
+
+
+def _group_facts(index: int, table: ResolvedTable, row: int, group: ColumnGroup) -> list[DraftFact]:
+    label_cells: list[GridCell] = []
+    for col in group.label_cols:
+        cell = _cell(table, row, col)
+        if cell is not None and cell.text.strip() and cell not in label_cells:
+            label_cells.append(cell)
+    code_cell = _cell(table, row, group.code_col) if group.code_col is not None else None
+    code = None
+    if code_cell is not None and code_cell.text.strip() and is_code(code_cell.text):
+        code = clean_code(code_cell.text)
+    elif code_cell is not None and code_cell.text.strip() and code_cell not in label_cells:
+        # A merged 合计 cell spanning code and name columns is a label, not a code.
+        label_cells.insert(0, code_cell)
+    labels = tuple(c.text.strip() for c in label_cells)
+    facts = []
+    for col in group.value_cols:
+        cell = _cell(table, row, col)
+        if cell is None or cell.col != col or cell.row != row or not cell.text.strip():
+            continue
+        value, value_kind, reasons = _normalise_value(cell.text)
+        confidences = [cell.confidence] + [c.confidence for c in label_cells]
+        if code_cell is not None and code:
+            confidences.append(code_cell.confidence)
+        facts.append(
+            DraftFact(
+                table_index=index,
+                kind=table.kind,
+                page=table.page.ref.number,
+                row=row,
+                col=col,
+                code=code,
+                code_source="printed" if code else None,
+                labels=labels,
+                raw_labels=labels,
+                column=table.layout.column_paths[col] if table.layout else "",
+                value=value,
+                value_kind=value_kind,
+                unit=table.unit,
+                raw=cell.text,
+                ocr_confidence=min(confidences),
+                bbox=_fraction_box(table, cell),
+                reasons=reasons,
+            )
+        )
+    return facts
+
+
+def _normalise_value(text: str) -> tuple[str, str, tuple[str, ...]]:
+    number = parse_decimal(text)
+    if number is not None:
+        return format(number, "f"), "number", ()
+    return normalize(text), "text", ("unparseable_number",)
+
+
+def _catalog_facts(index: int, table: ResolvedTable) -> list[DraftFact]:
+    grid = table.table.grid
+    assert table.layout is not None
+    facts = []
+    for row in range(table.layout.header_rows, grid.n_rows):
+        code_cell = _cell(table, row, 0)
+        raw_code = clean_code(code_cell.text) if code_cell is not None else ""
+        code = _catalog_code(raw_code)
+        for col in range(1, grid.n_cols):
+            cell = _cell(table, row, col)
+            if cell is None or cell.col != col or cell.row != row or not cell.text.strip():
+                continue
+            name = cell.text.strip()
+            confidences = [cell.confidence] + ([code_cell.confidence] if code_cell is not None else [])
+            facts.append(
+                DraftFact(
+                    table_index=index,
+                    kind=table.kind,
+                    page=table.page.ref.number,
+                    row=row,
+                    col=col,
+                    code=code,
+                    code_source="printed" if code else None,
+                    labels=(name,),
+                    raw_labels=(name,),
+                    column=table.layout.column_paths[col],
+                    value=name,
+                    value_kind="text",
+                    unit=None,
+                    raw=name,
+                    ocr_confidence=min(confidences),
+                    bbox=_fraction_box(table, cell),
+                    reasons=() if code else ("unmatched_label",),
+                )
+            )
+    return facts
+
+
+def _catalog_code(raw: str) -> str | None:
+    """A 目录 code; the letter B read as 0 (00301) is restored when the digits fit a B code."""
+    if not raw:
+        return None
+    if raw[0].isalpha():
+        return raw
+    match = _CATALOG_OCR_B.match(raw)
+    # Only B codes are long enough to lose their letter this way in practice; the
+    # document-level check confirms the parent (B03 for B0301) exists.
+    return f"B{match.group(1)}" if match else None

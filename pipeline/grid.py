@@ -1,0 +1,233 @@
+"""Grid reconstruction: a table region's ruling lines become rows, columns and merged cells.
+
+Grid lines are the clustered positions of ruling segments.  Two neighbouring
+grid slots belong to one merged cell when the boundary between them is not
+inked.  Scans break lines, so three repairs follow, each resting on a fact of
+printed tables rather than on a sample:
+
+1. a boundary counts as present when line ink covers a fair share of it;
+2. a missing boundary on a grid line that the other rows (or columns) do
+   print, with text on both sides and none crossing it, is a broken line;
+3. merged cells are rectangles: a non-rectangular merge is a broken line,
+   and the best-evidenced boundary inside it is restored until none is left.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from models import BBox, Grid, GridCell
+from pipeline.lines import RulingLines, Segment
+
+# Share of a grid line's slots that must show the line before a gap in it is
+# taken for a break rather than a merged cell.
+_LINE_SUPPORT = 0.6
+
+
+@dataclass(frozen=True, slots=True)
+class GridTolerances:
+    merge_px: float  # line positions closer than this are one grid line
+    min_segment_px: float  # segments shorter than this do not make a grid line
+    boundary_coverage: float  # share of a slot boundary that must be inked
+    text_gap_px: float  # half-width of the band around a boundary that text must leave blank
+
+
+@dataclass(frozen=True, slots=True)
+class _Boundary:
+    """The edge between slot (row, col) and its right (vertical) or lower (horizontal) neighbour."""
+
+    row: int
+    col: int
+    vertical: bool
+
+
+def build_grid(region: BBox, lines: RulingLines, text_ink: np.ndarray, tol: GridTolerances) -> Grid | None:
+    """The grid of one table region, or None when it has fewer than one row or column."""
+    pad = tol.merge_px
+    row_edges = _cluster_positions([s for s in lines.horizontal if _segment_in(s, region, True, pad)], tol)
+    col_edges = _cluster_positions([s for s in lines.vertical if _segment_in(s, region, False, pad)], tol)
+    if len(row_edges) < 2 or len(col_edges) < 2:
+        return None
+    slots = _SlotGeometry(row_edges, col_edges)
+    coverage = _boundary_coverage(slots, lines, tol.merge_px)
+    present = {b for b, share in coverage.items() if share >= tol.boundary_coverage}
+    present |= _broken_lines(slots, coverage, present, text_ink, tol)
+    present = _restore_rectangles(slots, coverage, present)
+    cells = _cells(slots, present)
+    bbox = BBox(col_edges[0], row_edges[0], col_edges[-1], row_edges[-1])
+    return Grid(bbox=bbox, row_edges=tuple(row_edges), col_edges=tuple(col_edges), cells=tuple(cells))
+
+
+@dataclass(frozen=True, slots=True)
+class _SlotGeometry:
+    row_edges: list[float]
+    col_edges: list[float]
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.row_edges) - 1
+
+    @property
+    def n_cols(self) -> int:
+        return len(self.col_edges) - 1
+
+    def boundaries(self) -> list[_Boundary]:
+        out = []
+        for r in range(self.n_rows):
+            for c in range(self.n_cols):
+                if c + 1 < self.n_cols:
+                    out.append(_Boundary(r, c, True))
+                if r + 1 < self.n_rows:
+                    out.append(_Boundary(r, c, False))
+        return out
+
+    def slot_box(self, r: int, c: int) -> BBox:
+        return BBox(self.col_edges[c], self.row_edges[r], self.col_edges[c + 1], self.row_edges[r + 1])
+
+
+def _segment_in(segment: Segment, region: BBox, horizontal: bool, pad: float) -> bool:
+    if horizontal:
+        return (region.y0 - pad <= segment.position <= region.y1 + pad
+                and segment.end >= region.x0 - pad and segment.start <= region.x1 + pad)
+    return (region.x0 - pad <= segment.position <= region.x1 + pad
+            and segment.end >= region.y0 - pad and segment.start <= region.y1 + pad)
+
+
+def _cluster_positions(segments: list[Segment], tol: GridTolerances) -> list[float]:
+    """Length-weighted mean position of each cluster of nearly collinear segments."""
+    kept = sorted((s for s in segments if s.length >= tol.min_segment_px), key=lambda s: s.position)
+    clusters: list[list[Segment]] = []
+    for segment in kept:
+        if clusters and segment.position - clusters[-1][-1].position <= tol.merge_px:
+            clusters[-1].append(segment)
+        else:
+            clusters.append([segment])
+    return [sum(s.position * s.length for s in c) / sum(s.length for s in c) for c in clusters]
+
+
+def _profile(mask: np.ndarray, edge: float, half_width: float, vertical: bool) -> np.ndarray:
+    limit = mask.shape[1] if vertical else mask.shape[0]
+    lo = max(0, int(round(edge - half_width)))
+    hi = min(limit, int(round(edge + half_width)) + 1)
+    band = mask[:, lo:hi] if vertical else mask[lo:hi, :]
+    return band.max(axis=1 if vertical else 0) > 0
+
+
+def _share(profile: np.ndarray, start: float, end: float) -> float:
+    lo, hi = int(round(start)), int(round(end))
+    # Ignore the ends, where the crossing lines sit and always ink the band.
+    margin = max(1, (hi - lo) // 10)
+    segment = profile[lo + margin : hi - margin]
+    return float(segment.mean()) if segment.size else 1.0
+
+
+def _boundary_coverage(slots: _SlotGeometry, lines: RulingLines, half_width: float) -> dict[_Boundary, float]:
+    v_profiles = [_profile(lines.vertical_mask, x, half_width, True) for x in slots.col_edges]
+    h_profiles = [_profile(lines.horizontal_mask, y, half_width, False) for y in slots.row_edges]
+    coverage = {}
+    for b in slots.boundaries():
+        if b.vertical:
+            coverage[b] = _share(v_profiles[b.col + 1], slots.row_edges[b.row], slots.row_edges[b.row + 1])
+        else:
+            coverage[b] = _share(h_profiles[b.row + 1], slots.col_edges[b.col], slots.col_edges[b.col + 1])
+    return coverage
+
+
+def _line_support(slots: _SlotGeometry, present: set[_Boundary], b: _Boundary) -> float:
+    """Share of the slots along the same grid line where the line is present."""
+    if b.vertical:
+        along = [_Boundary(r, b.col, True) for r in range(slots.n_rows)]
+    else:
+        along = [_Boundary(b.row, c, False) for c in range(slots.n_cols)]
+    return sum(1 for x in along if x in present) / len(along)
+
+
+def _broken_lines(slots: _SlotGeometry, coverage: dict[_Boundary, float], present: set[_Boundary],
+                  text_ink: np.ndarray, tol: GridTolerances) -> set[_Boundary]:
+    restored = set()
+    for b in coverage:
+        if b in present or _line_support(slots, present, b) < _LINE_SUPPORT:
+            continue
+        first = slots.slot_box(b.row, b.col)
+        second = slots.slot_box(b.row, b.col + 1) if b.vertical else slots.slot_box(b.row + 1, b.col)
+        if _has_ink(text_ink, first, tol.text_gap_px) and _has_ink(text_ink, second, tol.text_gap_px) and not _ink_crosses(text_ink, b, slots, tol.text_gap_px):
+            restored.add(b)
+    return restored
+
+
+def _has_ink(text_ink: np.ndarray, box: BBox, inset: float) -> bool:
+    x0, y0 = int(box.x0 + inset), int(box.y0 + inset)
+    x1, y1 = int(box.x1 - inset), int(box.y1 - inset)
+    if x1 <= x0 or y1 <= y0:
+        return False
+    return int(np.count_nonzero(text_ink[y0:y1, x0:x1])) > inset
+
+
+def _ink_crosses(text_ink: np.ndarray, b: _Boundary, slots: _SlotGeometry, half_width: float) -> bool:
+    if b.vertical:
+        x = slots.col_edges[b.col + 1]
+        y0, y1 = slots.row_edges[b.row], slots.row_edges[b.row + 1]
+        band = text_ink[int(y0 + half_width):int(y1 - half_width), int(x - half_width):int(x + half_width) + 1]
+    else:
+        y = slots.row_edges[b.row + 1]
+        x0, x1 = slots.col_edges[b.col], slots.col_edges[b.col + 1]
+        band = text_ink[int(y - half_width):int(y + half_width) + 1, int(x0 + half_width):int(x1 - half_width)]
+    return int(np.count_nonzero(band)) > 2 * half_width
+
+
+def _components(slots: _SlotGeometry, present: set[_Boundary]) -> list[list[tuple[int, int]]]:
+    parent = list(range(slots.n_rows * slots.n_cols))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for b in slots.boundaries():
+        if b in present:
+            continue
+        a = b.row * slots.n_cols + b.col
+        other = a + 1 if b.vertical else a + slots.n_cols
+        ra, rb = find(a), find(other)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    groups: dict[int, list[tuple[int, int]]] = {}
+    for r in range(slots.n_rows):
+        for c in range(slots.n_cols):
+            groups.setdefault(find(r * slots.n_cols + c), []).append((r, c))
+    return list(groups.values())
+
+
+def _is_rectangle(component: list[tuple[int, int]]) -> bool:
+    rows = {r for r, _ in component}
+    cols = {c for _, c in component}
+    return len(component) == len(rows) * len(cols) and max(rows) - min(rows) + 1 == len(rows) and max(cols) - min(cols) + 1 == len(cols)
+
+
+def _restore_rectangles(slots: _SlotGeometry, coverage: dict[_Boundary, float], present: set[_Boundary]) -> set[_Boundary]:
+    present = set(present)
+    while True:
+        broken = [set(c) for c in _components(slots, present) if not _is_rectangle(c)]
+        if not broken:
+            return present
+        component = broken[0]
+        inside = [
+            b for b in coverage
+            if b not in present and (b.row, b.col) in component
+            and ((b.row, b.col + 1) if b.vertical else (b.row + 1, b.col)) in component
+        ]
+        best = max(inside, key=lambda b: (_line_support(slots, present, b), coverage[b]))
+        present.add(best)
+
+
+def _cells(slots: _SlotGeometry, present: set[_Boundary]) -> list[GridCell]:
+    cells = []
+    for component in _components(slots, present):
+        r0, r1 = min(r for r, _ in component), max(r for r, _ in component)
+        c0, c1 = min(c for _, c in component), max(c for _, c in component)
+        cells.append(GridCell(row=r0, col=c0, row_span=r1 - r0 + 1, col_span=c1 - c0 + 1,
+                              bbox=BBox(slots.col_edges[c0], slots.row_edges[r0], slots.col_edges[c1 + 1], slots.row_edges[r1 + 1])))
+    return sorted(cells, key=lambda cell: (cell.row, cell.col))

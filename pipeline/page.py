@@ -1,0 +1,105 @@
+"""One page from pixels to read grids: the per-page recipe.
+
+render -> upright/deskew -> ruling lines -> table regions -> grids ->
+cell OCR, plus the text above each table (caption, title, 部门名称, 单位).
+Pages are processed one at a time and hold no state between calls.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from models import BBox, Grid, PageRef
+from pipeline.cells import read_grid
+from pipeline.grid import GridTolerances, build_grid
+from pipeline.lines import detect_ruling_lines, find_table_regions, remove_lines
+from pipeline.ocr.base import OcrEngine
+from pipeline.orient import Orientation, upright
+from pipeline.preprocess import binarize, measure_char_height
+from pipeline.render import render_page
+from pipeline.settings import Settings
+from pipeline.textlines import crop, find_lines_in_box
+
+# Text further above a table than this many character heights is not its title block.
+_CONTEXT_MAX_CH = 14.0
+
+
+@dataclass(frozen=True, slots=True)
+class TextPhrase:
+    text: str
+    confidence: float
+    bbox: BBox
+
+
+@dataclass(frozen=True, slots=True)
+class PageTable:
+    grid: Grid
+    context: tuple[TextPhrase, ...]  # text above the table, top to bottom, left to right
+    footer: tuple[TextPhrase, ...]  # text right below it (notes such as 注：本表无数据)
+
+
+@dataclass(frozen=True, slots=True)
+class PageResult:
+    ref: PageRef
+    width: int
+    height: int
+    orientation: Orientation
+    char_height: float
+    tables: tuple[PageTable, ...]
+
+
+def process_page(ref: PageRef, settings: Settings, engine: OcrEngine) -> PageResult:
+    image = render_page(ref, settings.render_dpi, settings.max_page_pixels)
+    raw_ink = binarize(image.pixels)
+    char_height = measure_char_height(raw_ink)
+    gray, orientation = upright(image.pixels, char_height, engine, settings.deskew_max_deg, settings.deskew_step_deg)
+    ink = binarize(gray)
+    lines = detect_ruling_lines(ink, settings.min_line_length_ch * char_height)
+    text_ink = remove_lines(ink, lines)
+    tolerances = GridTolerances(
+        merge_px=settings.line_merge_tol_ch * char_height,
+        min_segment_px=settings.min_line_length_ch * char_height,
+        boundary_coverage=settings.boundary_coverage,
+        text_gap_px=settings.text_gap_ch * char_height,
+    )
+    tables = []
+    previous_bottom = 0.0
+    regions = find_table_regions(lines, settings.min_table_area_frac)
+    for index, region in enumerate(regions):
+        grid = build_grid(region, lines, text_ink, tolerances)
+        if grid is None:
+            continue
+        grid = read_grid(grid, gray, text_ink, char_height, engine, settings.blank_ink_frac)
+        context_top = max(previous_bottom, grid.bbox.y0 - _CONTEXT_MAX_CH * char_height)
+        context_box = BBox(0, context_top, gray.shape[1], grid.bbox.y0 - 2)
+        next_top = regions[index + 1].y0 if index + 1 < len(regions) else gray.shape[0]
+        footer_box = BBox(grid.bbox.x0, grid.bbox.y1 + 2, grid.bbox.x1, min(next_top, grid.bbox.y1 + 3 * char_height))
+        context = _read_phrases(gray, text_ink, context_box, char_height, engine)
+        footer = _read_phrases(gray, text_ink, footer_box, char_height, engine)
+        tables.append(PageTable(grid=grid, context=context, footer=footer))
+        previous_bottom = grid.bbox.y1
+    return PageResult(
+        ref=ref,
+        width=int(gray.shape[1]),
+        height=int(gray.shape[0]),
+        orientation=orientation,
+        char_height=char_height,
+        tables=tuple(tables),
+    )
+
+
+def _read_phrases(gray: np.ndarray, text_ink: np.ndarray, box: BBox, char_height: float,
+                  engine: OcrEngine) -> tuple[TextPhrase, ...]:
+    if box.height < char_height * 0.5:
+        return ()
+    crops = find_lines_in_box(text_ink, box, char_height, split_phrases=True)
+    if not crops:
+        return ()
+    readings = engine.read_lines([crop(gray, c.bbox) for c in crops])
+    return tuple(
+        TextPhrase(text=r.text.strip(), confidence=r.confidence, bbox=c.bbox)
+        for c, r in zip(crops, readings)
+        if r.text.strip()
+    )

@@ -1,0 +1,114 @@
+"""Page-level image preparation: binarisation, character height, skew.
+
+Pure functions, arrays in and arrays out.  Images are 8-bit grayscale with
+0 = black; binary masks are uint8 with 255 = ink.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+# Adaptive threshold window (pixels at 200 dpi) and offset: wide enough to span a
+# glyph stroke and its background, so uneven lighting does not swallow text.
+_THRESHOLD_BLOCK = 31
+_THRESHOLD_OFFSET = 12
+# The character height a page is assumed to have when it carries no text at all.
+DEFAULT_CHAR_HEIGHT_PX = 24.0
+
+
+def binarize(gray: np.ndarray) -> np.ndarray:
+    """Ink mask (255 = ink) robust to uneven lighting and JPEG noise."""
+    smoothed = cv2.medianBlur(gray, 3)
+    return cv2.adaptiveThreshold(
+        smoothed, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, _THRESHOLD_BLOCK, _THRESHOLD_OFFSET
+    )
+
+
+def measure_char_height(ink: np.ndarray) -> float:
+    """Typical glyph height in pixels, from connected components that look like glyphs.
+
+    Ruling lines and specks are excluded by shape; CJK glyphs split into
+    radicals are merged first by a small closing so a glyph counts once.
+    """
+    closed = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
+    count, _, stats, _ = cv2.connectedComponentsWithStats(closed, connectivity=8)
+    heights = []
+    for index in range(1, count):
+        w, h, area = stats[index, cv2.CC_STAT_WIDTH], stats[index, cv2.CC_STAT_HEIGHT], stats[index, cv2.CC_STAT_AREA]
+        if h < 6 or w < 3 or area < 12:
+            continue
+        if w > 4 * h or h > 4 * w:  # lines, not glyphs
+            continue
+        if h > ink.shape[0] / 15:
+            continue
+        heights.append(h)
+    if len(heights) < 10:
+        return DEFAULT_CHAR_HEIGHT_PX
+    return float(np.percentile(heights, 80))
+
+
+def estimate_skew(ink: np.ndarray, max_deg: float, step_deg: float) -> float:
+    """Skew angle in degrees (counter-clockwise positive) that best aligns rows of ink.
+
+    Projection-profile search on a reduced image: the angle whose horizontal
+    projection is the most peaked (text lines and ruling lines sharp).
+    """
+    scale = min(1.0, 1000.0 / max(ink.shape))
+    small = cv2.resize(ink, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    coarse = _best_angle(small, np.arange(-max_deg, max_deg + 1e-9, 0.5))
+    fine = _best_angle(small, np.arange(coarse - 0.5, coarse + 0.5 + 1e-9, step_deg))
+    return float(round(fine, 3))
+
+
+def _best_angle(ink: np.ndarray, angles: np.ndarray) -> float:
+    height, width = ink.shape
+    center = (width / 2, height / 2)
+    best_angle, best_score = 0.0, -1.0
+    for angle in angles:
+        matrix = cv2.getRotationMatrix2D(center, float(angle), 1.0)
+        rotated = cv2.warpAffine(ink, matrix, (width, height), flags=cv2.INTER_NEAREST, borderValue=0)
+        profile = rotated.sum(axis=1, dtype=np.float64)
+        score = float(np.square(np.diff(profile)).sum())
+        if score > best_score:
+            best_angle, best_score = float(angle), score
+    return best_angle
+
+
+def rotate(gray: np.ndarray, angle_deg: float) -> np.ndarray:
+    """Rotate by a small angle about the centre, keeping the size, filling with white."""
+    if abs(angle_deg) < 1e-3:
+        return gray
+    height, width = gray.shape
+    matrix = cv2.getRotationMatrix2D((width / 2, height / 2), angle_deg, 1.0)
+    return cv2.warpAffine(gray, matrix, (width, height), flags=cv2.INTER_LINEAR, borderValue=255)
+
+
+def rotate_quarter_turns(gray: np.ndarray, degrees_clockwise: int) -> np.ndarray:
+    """Rotate by 0/90/180/270 degrees clockwise, exactly (no resampling)."""
+    turns = (degrees_clockwise // 90) % 4
+    if turns == 0:
+        return gray
+    codes = {1: cv2.ROTATE_90_CLOCKWISE, 2: cv2.ROTATE_180, 3: cv2.ROTATE_90_COUNTERCLOCKWISE}
+    return cv2.rotate(gray, codes[turns])
+
+
+def text_runs_are_vertical(ink_without_lines: np.ndarray, char_height: float) -> bool:
+    """True when the text reads top-to-bottom, i.e. the page lies turned by 90 or 270 degrees.
+
+    Glyphs of one line sit closer together along the reading direction than
+    lines do across it, so a closing with a short kernel in the reading
+    direction merges them into long strips; we compare both directions.
+    """
+    k = max(3, int(round(char_height * 0.6)))
+    horizontal = cv2.morphologyEx(ink_without_lines, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, 1)))
+    vertical = cv2.morphologyEx(ink_without_lines, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, k)))
+    return _elongated_strips(vertical, char_height, axis=0) > 1.5 * _elongated_strips(horizontal, char_height, axis=1)
+
+
+def _elongated_strips(mask: np.ndarray, char_height: float, axis: int) -> int:
+    """Count components at least three glyphs long along ``axis`` (1 = x, 0 = y) and one glyph thin."""
+    count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    long_side = stats[1:, cv2.CC_STAT_WIDTH] if axis == 1 else stats[1:, cv2.CC_STAT_HEIGHT]
+    short_side = stats[1:, cv2.CC_STAT_HEIGHT] if axis == 1 else stats[1:, cv2.CC_STAT_WIDTH]
+    return int(np.count_nonzero((long_side >= 3 * char_height) & (short_side <= 2 * char_height)))

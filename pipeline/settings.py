@@ -1,0 +1,55 @@
+"""Every tolerance of the pipeline in one validated, frozen settings object.
+
+Lengths named ``*_ch`` are multiples of the measured character height of the
+page (so the same settings work at 150 dpi and at 400 dpi); ``*_frac`` are
+fractions of a page or region dimension; ``dpi`` is dots per inch.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    # Rendering: 200 dpi keeps 9 pt CJK glyphs ~25 px tall, enough for both engines.
+    render_dpi: int = Field(default=200, ge=72, le=600)
+    # Pages larger than this many pixels are refused before decoding.
+    max_page_pixels: int = Field(default=200_000_000, ge=1)
+
+    # Deskew: search range and step of the projection-profile search, degrees.
+    deskew_max_deg: float = Field(default=4.0, ge=0)
+    deskew_step_deg: float = Field(default=0.1, gt=0)
+
+    # Ruling lines: shortest line kept, in character heights.
+    min_line_length_ch: float = Field(default=1.3, gt=0)
+    # Gaps of up to this many character heights in a ruling line are closed (broken scans).
+    line_gap_close_ch: float = Field(default=0.6, ge=0)
+    # Line positions closer than this (character heights) are one grid line.
+    line_merge_tol_ch: float = Field(default=0.45, gt=0)
+    # A cell boundary exists when at least this share of it is covered by line pixels.
+    boundary_coverage: float = Field(default=0.3, gt=0, le=1)
+    # Text must leave this band (character heights) around a broken boundary blank.
+    text_gap_ch: float = Field(default=0.25, gt=0)
+    # Table regions smaller than this share of the page are ignored.
+    min_table_area_frac: float = Field(default=0.01, gt=0, le=1)
+
+    # Blank cells: a cell is blank when less than this share of its inner area is ink.
+    blank_ink_frac: float = Field(default=0.004, ge=0, le=1)
+
+    # OCR engine used for cells; see BENCHMARKS.md for why this is the default.
+    ocr_engine: Literal["rapidocr", "tesseract"] = "rapidocr"
+
+    # Matching: below this rapidfuzz score (0..100) a label is not matched.
+    label_match_threshold: float = Field(default=80.0, ge=0, le=100)
+    title_match_threshold: float = Field(default=70.0, ge=0, le=100)
+
+    # Facts at or above this confidence are `accepted`, the rest `needs_review`.
+    accept_threshold: float = Field(default=0.9, ge=0, le=1)
+
+    # Where the embedded database, Prefect's home and debug images live.
+    data_dir: Path = Path("data")

@@ -1,0 +1,209 @@
+"""What a read grid means: header rows, column paths, and which columns hold labels, codes, values.
+
+Header rows are the leading rows covered by the first row's merged cells,
+plus following rows whose every cell is a known column-header word (or a
+column-number row such as 1 2 3 …).  Body columns are typed by what their
+cells hold; label and code columns open a column group, value columns join
+the group to their left (side-by-side tables such as 预算收支总表 get two).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from rapidfuzz import fuzz, process
+
+from models import Grid, GridCell
+from pipeline.text import normalize, parse_decimal
+
+_YEAR_HEADER = re.compile(r"^(\d{4})(年?)(合计|预算数|财政拨款)?$")
+# Header terms whose column holds row labels (names), not amounts.
+_LABEL_HEADERS = frozenset(
+    {"项目", "科目名称", "项目名称", "单位名称", "部门预算支出经济科目名称", "政府预算支出经济科目名称", "一级目录", "二级目录", "三级目录"}
+)
+_CODE_HEADERS = frozenset({"科目编码", "收入科目编码", "代码"})
+_TOTAL_LABELS = ("合计", "总计", "部门合计")
+_HEADER_MATCH_SCORE = 80.0
+_FUNCTIONAL_CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
+_CATALOG_CODE = re.compile(r"^[A-Z](?:\d{2}){0,2}$")
+# OCR reads the letter B of 目录 codes as 0 (B0301 -> 00301): still a code cell.
+_CATALOG_CODE_OCR = re.compile(r"^0\d{2}(?:\d{2})?$")
+_DIGIT_CONFUSIONS = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "|": "1"})
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnGroup:
+    label_cols: tuple[int, ...]
+    code_col: int | None
+    value_cols: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TableLayout:
+    header_rows: int
+    number_rows: tuple[int, ...]
+    column_paths: tuple[str, ...]  # one per grid column, canonical spelling
+    groups: tuple[ColumnGroup, ...]
+    header_signature: str  # the header rows' text, to recognise a repeated header on the next page
+
+
+@cache
+def header_vocabulary() -> tuple[str, ...]:
+    with resources.files("pipeline.data").joinpath("column_headers.csv").open(encoding="utf-8") as handle:
+        return tuple(row["term"] for row in csv.DictReader(handle) if "{year}" not in row["term"])
+
+
+def canonical_header(text: str) -> tuple[str, float]:
+    """The canonical spelling of a column-header cell and the match score (0..100)."""
+    key = normalize(text)
+    if not key:
+        return "", 100.0
+    if _YEAR_HEADER.match(key):
+        return key, 100.0
+    match = process.extractOne(key, header_vocabulary(), scorer=fuzz.ratio)
+    if match and match[1] >= _HEADER_MATCH_SCORE:
+        return match[0], float(match[1])
+    return key, 0.0
+
+
+def clean_code(text: str) -> str:
+    return normalize(text).translate(_DIGIT_CONFUSIONS)
+
+
+def is_code(text: str) -> bool:
+    key = clean_code(text)
+    return bool(_FUNCTIONAL_CODE.match(key) or _CATALOG_CODE.match(key) or _CATALOG_CODE_OCR.match(key))
+
+
+def is_amount(text: str) -> bool:
+    return parse_decimal(text) is not None
+
+
+def _row_cells(grid: Grid, row: int) -> list[GridCell]:
+    return [cell for cell in grid.cells if cell.row == row]
+
+
+def _is_number_row(cells: list[GridCell]) -> bool:
+    """A row of column numbers (1 2 3 …), possibly led by a caption cell such as 栏次."""
+    texts = [normalize(c.text) for c in sorted(cells, key=lambda c: c.col) if c.text.strip()]
+    if texts and not texts[0].isdigit():
+        texts = texts[1:]
+    if len(texts) < 2 or not all(t.isdigit() and len(t) <= 2 for t in texts):
+        return False
+    values = [int(t) for t in texts]
+    return values == sorted(values) and values[0] <= 2
+
+
+def _has_body_evidence(cells: list[GridCell]) -> bool:
+    """Amounts, codes, or a total label in the first column: this row is data, not header."""
+    for cell in cells:
+        text = cell.text
+        if not text.strip():
+            continue
+        if is_amount(text) or is_code(text):
+            return True
+        if cell.col == 0 and normalize(text) in _TOTAL_LABELS:
+            return True
+    return False
+
+
+def _all_known_headers(cells: list[GridCell]) -> bool:
+    texts = [c.text for c in cells if c.text.strip()]
+    return bool(texts) and all(canonical_header(t)[1] >= _HEADER_MATCH_SCORE for t in texts)
+
+
+def find_header_rows(grid: Grid) -> tuple[int, tuple[int, ...]]:
+    """(number of header rows, the indices among them that are column-number rows).
+
+    The first row is header unless it holds data.  A following row is header
+    when a header cell above still covers it (rowspan), when the row above has
+    a cell spanning several columns (whose sub-headers this row must hold), or
+    when all its words are known column headers; never when it holds data.
+    """
+    header_rows = 0
+    covered_until = 0
+    number_rows: list[int] = []
+    above_has_colspan = False
+    for row in range(grid.n_rows):
+        cells = _row_cells(grid, row)
+        if _is_number_row(cells):
+            number_rows.append(row)
+        elif _has_body_evidence(cells) or not any(c.text.strip() for c in cells) and row >= covered_until:
+            break
+        elif not (row == 0 or row < covered_until or above_has_colspan or _all_known_headers(cells)):
+            break
+        header_rows = row + 1
+        covered_until = max([covered_until] + [c.row + c.row_span for c in cells])
+        above_has_colspan = any(c.col_span > 1 for c in cells)
+    return header_rows, tuple(number_rows)
+
+
+def column_paths(grid: Grid, header_rows: int, number_rows: tuple[int, ...]) -> tuple[str, ...]:
+    paths = []
+    for col in range(grid.n_cols):
+        levels: list[str] = []
+        for cell in sorted((c for c in grid.cells if c.row < header_rows and c.row not in number_rows
+                            and c.col <= col < c.col + c.col_span), key=lambda c: c.row):
+            text = canonical_header(cell.text)[0]
+            if text and (not levels or levels[-1] != text):
+                levels.append(text)
+        paths.append("/".join(levels))
+    return tuple(paths)
+
+
+def _column_role(grid: Grid, col: int, header_rows: int, path: str) -> str:
+    body = [c.text for c in grid.cells if c.col == col and c.row >= header_rows and c.text.strip()]
+    leaf = path.rsplit("/", 1)[-1]
+    if leaf in _CODE_HEADERS:
+        return "code"
+    if leaf in _LABEL_HEADERS and not body:
+        return "label"
+    if not body:
+        return "value"
+    codes = sum(1 for t in body if is_code(t))
+    amounts = sum(1 for t in body if is_amount(t) and not is_code(t))
+    if codes >= 0.6 * len(body):
+        return "code"
+    if amounts >= 0.6 * len(body) or (amounts + codes >= 0.6 * len(body) and leaf not in _LABEL_HEADERS):
+        return "value"
+    return "label"
+
+
+def column_groups(grid: Grid, header_rows: int, paths: tuple[str, ...]) -> tuple[ColumnGroup, ...]:
+    groups: list[ColumnGroup] = []
+    labels: list[int] = []
+    code: int | None = None
+    values: list[int] = []
+    for col in range(grid.n_cols):
+        role = _column_role(grid, col, header_rows, paths[col])
+        if role in ("label", "code") and values:
+            groups.append(ColumnGroup(tuple(labels), code, tuple(values)))
+            labels, code, values = [], None, []
+        if role == "label":
+            labels.append(col)
+        elif role == "code":
+            code = col if code is None else code
+            if code != col:
+                labels.append(col)
+        else:
+            values.append(col)
+    if labels or values:
+        groups.append(ColumnGroup(tuple(labels), code, tuple(values)))
+    return tuple(groups)
+
+
+def analyse(grid: Grid) -> TableLayout:
+    header_rows, number_rows = find_header_rows(grid)
+    paths = column_paths(grid, header_rows, number_rows)
+    signature = "|".join(normalize(c.text) for c in grid.cells if c.row < header_rows and c.row not in number_rows)
+    return TableLayout(
+        header_rows=header_rows,
+        number_rows=number_rows,
+        column_paths=paths,
+        groups=column_groups(grid, header_rows, paths),
+        header_signature=signature,
+    )
