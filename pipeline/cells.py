@@ -14,10 +14,10 @@ from pipeline.textlines import crop, find_lines_in_box
 # The border band excluded from a cell, in character heights: ruling-line
 # residue and neighbouring glyph edges live there.
 _CELL_INSET_CH = 0.12
-# Ink thinner than this (character heights) and centred within _SLIVER_DISTANCE_CH of a
-# grid line is line residue: glyph strokes are thicker or sit away from the borders.
-_SLIVER_THICKNESS_CH = 0.15
-_SLIVER_DISTANCE_CH = 0.4
+# Ink that lies wholly within this distance (character heights) of grid lines is line residue.
+_SLIVER_BAND_CH = 0.25
+# Anti-aliased glyph edges fall outside the binary ink; keep this halo of the page around it.
+_GLYPH_HALO = np.ones((5, 5), dtype=np.uint8)
 
 
 def read_grid(grid: Grid, gray: np.ndarray, text_ink: np.ndarray, char_height: float, engine: OcrEngine,
@@ -32,7 +32,7 @@ def read_grid(grid: Grid, gray: np.ndarray, text_ink: np.ndarray, char_height: f
             continue
         lines = [line.bbox for line in find_lines_in_box(text_ink, inner, char_height)]
         plans.append((cell, lines))
-    images = [crop(gray, box) for _, boxes in plans for box in boxes]
+    images = [_clean_crop(gray, text_ink, box) for _, boxes in plans for box in boxes]
     readings = iter(engine.read_lines(images)) if images else iter(())
     cells = []
     for cell, boxes in plans:
@@ -46,28 +46,36 @@ def read_grid(grid: Grid, gray: np.ndarray, text_ink: np.ndarray, char_height: f
 
 
 def _without_border_slivers(text_ink: np.ndarray, grid: Grid, char_height: float) -> np.ndarray:
-    """Erase thin ink fragments lying on a grid line: the stubs a broken or skewed ruling
-    line leaves behind, which a recogniser would read as "1" or "-"."""
-    x0, y0, x1, y1 = (int(v) for v in (grid.bbox.x0, grid.bbox.y0, grid.bbox.x1, grid.bbox.y1))
-    window = text_ink[max(0, y0 - 2):y1 + 3, max(0, x0 - 2):x1 + 3].copy()
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(window, connectivity=8)
-    thin = max(2.0, char_height * _SLIVER_THICKNESS_CH)
-    near = char_height * _SLIVER_DISTANCE_CH
-    ox, oy = max(0, x0 - 2), max(0, y0 - 2)
-    for index in range(1, count):
-        left, top, width, height = (int(stats[index, k]) for k in (cv2.CC_STAT_LEFT, cv2.CC_STAT_TOP, cv2.CC_STAT_WIDTH, cv2.CC_STAT_HEIGHT))
-        cx, cy = ox + left + width / 2, oy + top + height / 2
-        vertical_sliver = width <= thin and _near_any(cx, grid.col_edges, near)
-        horizontal_sliver = height <= thin and _near_any(cy, grid.row_edges, near)
-        if vertical_sliver or horizontal_sliver:
-            window[labels == index] = 0
+    """Erase ink lying wholly along the grid lines: the stubs and corners a broken or skewed
+    ruling line leaves behind, which a recogniser reads as "1" or "-".  Glyphs always
+    reach further into their cell than this band."""
+    x0, y0 = max(0, int(grid.bbox.x0) - 3), max(0, int(grid.bbox.y0) - 3)
+    x1, y1 = int(grid.bbox.x1) + 4, int(grid.bbox.y1) + 4
+    window = text_ink[y0:y1, x0:x1]
+    band = np.zeros(window.shape, dtype=bool)
+    reach = max(2, int(round(char_height * _SLIVER_BAND_CH)))
+    for edge in grid.col_edges:
+        x = int(round(edge)) - x0
+        band[:, max(0, x - reach):x + reach + 1] = True
+    for edge in grid.row_edges:
+        y = int(round(edge)) - y0
+        band[max(0, y - reach):y + reach + 1, :] = True
+    count, labels = cv2.connectedComponents(window, connectivity=8)
+    reaching_out = np.unique(labels[(~band) & (window > 0)])
+    keep = np.zeros(count, dtype=bool)
+    keep[reaching_out] = True
+    keep[0] = False
     out = text_ink.copy()
-    out[max(0, y0 - 2):y1 + 3, max(0, x0 - 2):x1 + 3] = window
+    out[y0:y1, x0:x1] = np.where(keep[labels], 255, 0).astype(np.uint8)
     return out
 
 
-def _near_any(value: float, edges: tuple[float, ...], distance: float) -> bool:
-    return any(abs(value - edge) <= distance for edge in edges)
+def _clean_crop(gray: np.ndarray, text_ink: np.ndarray, box: BBox) -> np.ndarray:
+    """The line image with everything that is not text ink (ruling lines, stubs, specks) whitened."""
+    pixels = crop(gray, box)
+    ink = crop(text_ink, box)
+    near_ink = cv2.dilate(ink, _GLYPH_HALO) > 0
+    return np.where(near_ink, pixels, 255).astype(np.uint8)
 
 
 def _inset(box: BBox, by: float) -> BBox:

@@ -46,8 +46,14 @@ class _Boundary:
 def build_grid(region: BBox, lines: RulingLines, text_ink: np.ndarray, tol: GridTolerances) -> Grid | None:
     """The grid of one table region, or None when it has fewer than one row or column."""
     pad = tol.merge_px
-    row_edges = _cluster_positions([s for s in lines.horizontal if _segment_in(s, region, True, pad)], tol)
-    col_edges = _cluster_positions([s for s in lines.vertical if _segment_in(s, region, False, pad)], tol)
+    h_clusters = _clusters([s for s in lines.horizontal if _segment_in(s, region, True, pad)], tol)
+    v_clusters = _clusters([s for s in lines.vertical if _segment_in(s, region, False, pad)], tol)
+    # A ruling line spans at least one whole cell; touching glyphs in a long label
+    # can form a short "line" that spans none.
+    h_clusters, v_clusters = _within_borders(h_clusters, v_clusters, tol)
+    rough_cols = [c.position for c in v_clusters]
+    row_edges = [c.position for c in h_clusters if c.spans_an_interval(rough_cols)]
+    col_edges = [c.position for c in v_clusters if c.spans_an_interval(row_edges)]
     if len(row_edges) < 2 or len(col_edges) < 2:
         return None
     slots = _SlotGeometry(row_edges, col_edges)
@@ -95,16 +101,80 @@ def _segment_in(segment: Segment, region: BBox, horizontal: bool, pad: float) ->
             and segment.end >= region.y0 - pad and segment.start <= region.y1 + pad)
 
 
-def _cluster_positions(segments: list[Segment], tol: GridTolerances) -> list[float]:
-    """Length-weighted mean position of each cluster of nearly collinear segments."""
+@dataclass(frozen=True, slots=True)
+class _Cluster:
+    position: float  # length-weighted mean of its segments
+    segments: tuple[Segment, ...]
+
+    @property
+    def extent(self) -> tuple[float, float]:
+        return min(s.start for s in self.segments), max(s.end for s in self.segments)
+
+    @property
+    def covered(self) -> float:
+        """Length covered by the union of the segments (overlaps counted once)."""
+        total, reach = 0.0, float("-inf")
+        for segment in sorted(self.segments, key=lambda s: s.start):
+            start = max(segment.start, reach)
+            if segment.end > start:
+                total += segment.end - start
+            reach = max(reach, segment.end)
+        return total
+
+    def spans_an_interval(self, edges: list[float], share: float = 0.8) -> bool:
+        """Covers at least ``share`` of one interval between consecutive crossing lines."""
+        for lo, hi in zip(edges, edges[1:]):
+            covered = sum(max(0.0, min(s.end, hi) - max(s.start, lo)) for s in self.segments)
+            if hi > lo and covered >= share * (hi - lo):
+                return True
+        return False
+
+
+def _within_borders(h_clusters: list[_Cluster], v_clusters: list[_Cluster],
+                    tol: GridTolerances) -> tuple[list[_Cluster], list[_Cluster]]:
+    """The lines inside the table's outer border, clipped to it.
+
+    A ruled table is framed by long lines (at least half its width or height);
+    strokes of a large title glyph just above it are not, and fall away, as do
+    the bits of column lines that a closing joined to them.
+    """
+    if not h_clusters or not v_clusters:
+        return h_clusters, v_clusters
+    width = max(c.extent[1] for c in h_clusters) - min(c.extent[0] for c in h_clusters)
+    height = max(c.extent[1] for c in v_clusters) - min(c.extent[0] for c in v_clusters)
+    long_h = [c.position for c in h_clusters if c.covered >= 0.5 * width]
+    long_v = [c.position for c in v_clusters if c.covered >= 0.5 * height]
+    if len(long_h) < 2 or len(long_v) < 2:
+        return h_clusters, v_clusters
+    pad = tol.merge_px
+    top, bottom, left, right = min(long_h) - pad, max(long_h) + pad, min(long_v) - pad, max(long_v) + pad
+    return (_clip([c for c in h_clusters if top <= c.position <= bottom], left, right, tol),
+            _clip([c for c in v_clusters if left <= c.position <= right], top, bottom, tol))
+
+
+def _clip(clusters: list[_Cluster], lo: float, hi: float, tol: GridTolerances) -> list[_Cluster]:
+    out = []
+    for cluster in clusters:
+        kept = tuple(
+            Segment(s.position, max(s.start, lo), min(s.end, hi))
+            for s in cluster.segments
+            if min(s.end, hi) - max(s.start, lo) >= tol.min_segment_px
+        )
+        if kept:
+            out.append(_Cluster(cluster.position, kept))
+    return out
+
+
+def _clusters(segments: list[Segment], tol: GridTolerances) -> list[_Cluster]:
+    """Nearly collinear segments grouped into one grid line each."""
     kept = sorted((s for s in segments if s.length >= tol.min_segment_px), key=lambda s: s.position)
-    clusters: list[list[Segment]] = []
+    groups: list[list[Segment]] = []
     for segment in kept:
-        if clusters and segment.position - clusters[-1][-1].position <= tol.merge_px:
-            clusters[-1].append(segment)
+        if groups and segment.position - groups[-1][-1].position <= tol.merge_px:
+            groups[-1].append(segment)
         else:
-            clusters.append([segment])
-    return [sum(s.position * s.length for s in c) / sum(s.length for s in c) for c in clusters]
+            groups.append([segment])
+    return [_Cluster(sum(s.position * s.length for s in g) / sum(s.length for s in g), tuple(g)) for g in groups]
 
 
 def _profile(mask: np.ndarray, edge: float, half_width: float, vertical: bool) -> np.ndarray:
@@ -166,15 +236,26 @@ def _has_ink(text_ink: np.ndarray, box: BBox, inset: float) -> bool:
 
 
 def _ink_crosses(text_ink: np.ndarray, b: _Boundary, slots: _SlotGeometry, half_width: float) -> bool:
+    """Text straddles the boundary: ink just before and just after it on the same scan lines.
+
+    The line position itself is left out, so residue of a broken ruling line
+    (thin, sitting on the boundary) does not count as text crossing it.
+    """
+    skip = max(2, int(round(half_width * 0.4)))
+    reach = max(skip + 2, int(round(half_width)))
     if b.vertical:
-        x = slots.col_edges[b.col + 1]
-        y0, y1 = slots.row_edges[b.row], slots.row_edges[b.row + 1]
-        band = text_ink[int(y0 + half_width):int(y1 - half_width), int(x - half_width):int(x + half_width) + 1]
+        x = int(round(slots.col_edges[b.col + 1]))
+        y0, y1 = int(slots.row_edges[b.row] + half_width), int(slots.row_edges[b.row + 1] - half_width)
+        before = text_ink[y0:y1, max(0, x - reach):max(0, x - skip)].any(axis=1)
+        after = text_ink[y0:y1, x + skip:x + reach].any(axis=1)
     else:
-        y = slots.row_edges[b.row + 1]
-        x0, x1 = slots.col_edges[b.col], slots.col_edges[b.col + 1]
-        band = text_ink[int(y - half_width):int(y + half_width) + 1, int(x0 + half_width):int(x1 - half_width)]
-    return int(np.count_nonzero(band)) > 2 * half_width
+        y = int(round(slots.row_edges[b.row + 1]))
+        x0, x1 = int(slots.col_edges[b.col] + half_width), int(slots.col_edges[b.col + 1] - half_width)
+        before = text_ink[max(0, y - reach):max(0, y - skip), x0:x1].any(axis=0)
+        after = text_ink[y + skip:y + reach, x0:x1].any(axis=0)
+    if before.size == 0 or after.size == 0:
+        return False
+    return int(np.count_nonzero(before & after)) >= 3
 
 
 def _components(slots: _SlotGeometry, present: set[_Boundary]) -> list[list[tuple[int, int]]]:

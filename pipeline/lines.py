@@ -99,3 +99,23 @@ def remove_lines(ink: np.ndarray, lines: RulingLines) -> np.ndarray:
     line_mask = cv2.bitwise_or(lines.horizontal_mask, lines.vertical_mask)
     line_mask = cv2.dilate(line_mask, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
     return cv2.bitwise_and(ink, cv2.bitwise_not(line_mask))
+
+
+def remove_grid_lines(ink: np.ndarray, lines: RulingLines, grids: list, band_px: float) -> np.ndarray:
+    """The ink mask with the ruling lines of the given grids erased, and nothing else.
+
+    A glyph stroke long enough to pass for a line (the top of 二, a title's
+    strokes) is only erased where a grid line actually runs.
+    """
+    line_mask = cv2.bitwise_or(lines.horizontal_mask, lines.vertical_mask)
+    line_mask = cv2.dilate(line_mask, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
+    band = np.zeros(ink.shape, dtype=np.uint8)
+    reach = max(2, int(round(band_px)))
+    for grid in grids:
+        x0, y0 = max(0, int(grid.bbox.x0) - reach), max(0, int(grid.bbox.y0) - reach)
+        x1, y1 = int(grid.bbox.x1) + reach + 1, int(grid.bbox.y1) + reach + 1
+        for x in grid.col_edges:
+            band[y0:y1, max(0, int(x) - reach):int(x) + reach + 1] = 255
+        for y in grid.row_edges:
+            band[max(0, int(y) - reach):int(y) + reach + 1, x0:x1] = 255
+    return cv2.bitwise_and(ink, cv2.bitwise_not(cv2.bitwise_and(line_mask, band)))

@@ -14,10 +14,10 @@ import numpy as np
 from models import BBox, Grid, PageRef
 from pipeline.cells import read_grid
 from pipeline.grid import GridTolerances, build_grid
-from pipeline.lines import detect_ruling_lines, find_table_regions, remove_lines
+from pipeline.lines import detect_ruling_lines, find_table_regions, remove_grid_lines, remove_lines
 from pipeline.ocr.base import OcrEngine
 from pipeline.orient import Orientation, upright
-from pipeline.preprocess import binarize, measure_char_height
+from pipeline.preprocess import binarize, measure_char_height, remove_specks
 from pipeline.render import render_page
 from pipeline.settings import Settings
 from pipeline.textlines import crop, find_lines_in_box
@@ -55,9 +55,10 @@ def process_page(ref: PageRef, settings: Settings, engine: OcrEngine) -> PageRes
     raw_ink = binarize(image.pixels)
     char_height = measure_char_height(raw_ink)
     gray, orientation = upright(image.pixels, char_height, engine, settings.deskew_max_deg, settings.deskew_step_deg)
-    ink = binarize(gray)
+    ink = remove_specks(binarize(gray))
     lines = detect_ruling_lines(ink, settings.min_line_length_ch * char_height)
-    text_ink = remove_lines(ink, lines)
+    # Only for judging broken lines: everything line-like is off this mask.
+    rough_text_ink = remove_lines(ink, lines)
     tolerances = GridTolerances(
         merge_px=settings.line_merge_tol_ch * char_height,
         min_segment_px=settings.min_line_length_ch * char_height,
@@ -66,15 +67,22 @@ def process_page(ref: PageRef, settings: Settings, engine: OcrEngine) -> PageRes
     )
     tables = []
     previous_bottom = 0.0
-    regions = find_table_regions(lines, settings.min_table_area_frac)
-    for index, region in enumerate(regions):
-        grid = build_grid(region, lines, text_ink, tolerances)
+    grids: list[Grid] = []
+    for region in find_table_regions(lines, settings.min_table_area_frac):
+        grid = build_grid(region, lines, rough_text_ink, tolerances)
         if grid is None:
             continue
+        grids.append(grid)
+    text_ink = remove_grid_lines(ink, lines, grids, tolerances.merge_px)
+    for index, grid in enumerate(grids):
         grid = read_grid(grid, gray, text_ink, char_height, engine, settings.blank_ink_frac)
         context_top = max(previous_bottom, grid.bbox.y0 - _CONTEXT_MAX_CH * char_height)
-        context_box = BBox(0, context_top, gray.shape[1], grid.bbox.y0 - 2)
-        next_top = regions[index + 1].y0 if index + 1 < len(regions) else gray.shape[0]
+        # Titles and the 部门名称/单位 line sit over the table, not in the page margins,
+        # where scanner edges and shadows leave ink.
+        margin = 2 * char_height
+        context_box = BBox(max(0.0, grid.bbox.x0 - margin), context_top,
+                           min(float(gray.shape[1]), grid.bbox.x1 + margin), grid.bbox.y0 - 2)
+        next_top = grids[index + 1].bbox.y0 if index + 1 < len(grids) else gray.shape[0]
         footer_box = BBox(grid.bbox.x0, grid.bbox.y1 + 2, grid.bbox.x1, min(next_top, grid.bbox.y1 + 3 * char_height))
         context = _read_phrases(gray, text_ink, context_box, char_height, engine)
         footer = _read_phrases(gray, text_ink, footer_box, char_height, engine)

@@ -18,7 +18,7 @@ from importlib import resources
 from rapidfuzz import fuzz, process
 
 from models import Grid, GridCell
-from pipeline.text import normalize, parse_decimal
+from pipeline.text import normalize, parse_decimal, strip_enumeration
 
 _YEAR_HEADER = re.compile(r"^(\d{4})(年?)(合计|预算数|财政拨款)?$")
 # Header terms whose column holds row labels (names), not amounts.
@@ -27,7 +27,7 @@ _LABEL_HEADERS = frozenset(
 )
 _CODE_HEADERS = frozenset({"科目编码", "收入科目编码", "代码"})
 _TOTAL_LABELS = ("合计", "总计", "部门合计")
-_HEADER_MATCH_SCORE = 80.0
+_HEADER_MATCH_SCORE = 88.0
 _FUNCTIONAL_CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 _CATALOG_CODE = re.compile(r"^[A-Z](?:\d{2}){0,2}$")
 # OCR reads the letter B of 目录 codes as 0 (B0301 -> 00301): still a code cell.
@@ -58,10 +58,15 @@ def header_vocabulary() -> tuple[str, ...]:
 
 
 def canonical_header(text: str) -> tuple[str, float]:
-    """The canonical spelling of a column-header cell and the match score (0..100)."""
+    """The canonical spelling of a column-header cell and the match score (0..100).
+
+    Enumerated text (二十二、国有资本经营预算支出) is a row label, never a header.
+    """
     key = normalize(text)
     if not key:
         return "", 100.0
+    if strip_enumeration(key) != key:
+        return key, 0.0
     if _YEAR_HEADER.match(key):
         return key, 100.0
     match = process.extractOne(key, header_vocabulary(), scorer=fuzz.ratio)

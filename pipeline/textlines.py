@@ -19,6 +19,8 @@ _MIN_LINE_HEIGHT_CH = 0.3
 # Within a line, a blank run wider than this splits it into separate phrases
 # (title line: 部门名称 on the left, 单位 on the right).
 _PHRASE_GAP_CH = 2.5
+# Fewest ink pixels that make a scan line part of a text line.
+_MIN_ROW_INK = 3
 # Margin kept around the ink of a line crop; recognisers expect some white.
 _CROP_PAD_CH = 0.2
 
@@ -37,7 +39,8 @@ def find_lines_in_box(text_ink: np.ndarray, box: BBox, char_height: float, split
     window = text_ink[y0:y1, x0:x1] > 0
     rows = window.sum(axis=1)
     crops: list[LineCrop] = []
-    for top, bottom in _runs(rows > 0, gap=max(1, int(char_height * _LINE_GAP_CH))):
+    # A scan line with a stray speck or two is not text; real text rows have more ink.
+    for top, bottom in _runs(rows >= _MIN_ROW_INK, gap=max(1, int(char_height * _LINE_GAP_CH))):
         if bottom - top < char_height * _MIN_LINE_HEIGHT_CH:
             continue
         cols = window[top:bottom].sum(axis=0)

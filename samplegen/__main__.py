@@ -10,11 +10,19 @@ from pathlib import Path
 from samplegen.build import build_all, build_spec, load_spec
 
 
+def _complete(name: str, out: Path) -> bool:
+    folder = out / name
+    variants = [f"{name}_{level}" for level in ("digital", "mild", "harsh")]
+    return all((folder / f"{v}.pdf").exists() and (folder / "truth" / f"{v}.records.jsonl").exists() for v in variants)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m samplegen", description=__doc__)
     parser.add_argument("--spec-dir", type=Path, default=Path("samples/spec"))
     parser.add_argument("--out", type=Path, default=Path("samples"))
     parser.add_argument("specs", nargs="*", type=Path, help="build only these spec files")
+    parser.add_argument("--if-missing", action="store_true",
+                        help="skip a spec whose PDFs and truth files are all present")
     args = parser.parse_args(argv)
     start = time.monotonic()
     if args.specs:
@@ -25,7 +33,12 @@ def main(argv: list[str] | None = None) -> int:
         if not args.spec_dir.is_dir():
             print(f"no spec directory {args.spec_dir}", file=sys.stderr)
             return 2
-        built = build_all(args.spec_dir, args.out)
+        specs = sorted(args.spec_dir.glob("*.json"))
+        if args.if_missing:
+            specs = [p for p in specs if not _complete(load_spec(p).name, args.out)]
+        built = [b for p in specs for b in build_spec(load_spec(p), args.out)]
+        for b in built:
+            print(b.summary(), flush=True)
     print(f"built {len(built)} file(s) in {time.monotonic() - start:.1f} s", flush=True)
     return 0
 

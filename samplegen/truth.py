@@ -101,7 +101,12 @@ def ledger_facts(table: SpecTable, grid: Grid, cells: dict, target: Target) -> I
         for g, group in enumerate(table.groups):
             # Labels and codes may be merged down over several rows: read the covering cell.
             labels = [t for c in group.label_cols if (t := printed(grid.covering(r, c).text))]
-            printed_code = printed(grid.covering(r, group.code_col).text) if group.code_col is not None else ""
+            printed_code = ""
+            if group.code_col is not None:
+                code_cell = grid.covering(r, group.code_col)
+                # A cell merged across the code and label columns (合计) is a label, not a code.
+                if not any(grid.covering(r, c) is code_cell for c in group.label_cols):
+                    printed_code = printed(code_cell.text)
             if printed_code:
                 code, code_source = printed_code, "printed"
             elif (r, g) in implied:

@@ -1,0 +1,29 @@
+# yusuan: every target does its own set-up (system packages, .venv, the project) first.
+PY := .venv/bin/python
+SAMPLES := $(wildcard samples/*/*_digital.pdf)
+
+.PHONY: setup demo test samples bench clean
+
+setup:
+	bash scripts/setup.sh
+
+# Build the simulated scans if missing, ingest every bundled sample into the embedded
+# SQLite database, print the summary and the accuracy against the samples' truth.
+demo: setup
+	$(PY) -m samplegen --if-missing
+	.venv/bin/yusuan ingest samples/*/*_mild.pdf samples/*/*_harsh.pdf --out out/demo
+	.venv/bin/yusuan eval out/demo --samples samples
+
+test: setup
+	$(PY) -m pytest
+
+# Rebuild every sample (born-digital PDF, mild and harsh scans, truth) from samples/spec/.
+samples: setup
+	$(PY) -m samplegen
+
+bench: setup
+	$(PY) -m samplegen --if-missing
+	$(PY) scripts/bench.py
+
+clean:
+	rm -rf out data .pytest_cache
