@@ -51,4 +51,5 @@ def finish(draft: DraftFact, document: DocumentIdentity, accept_threshold: float
         reasons=reasons,
         bbox=draft.bbox.as_list(),
         code_source=draft.code_source,  # type: ignore[arg-type]
+        form=draft.form,
     )

@@ -38,9 +38,14 @@ class DraftFact:
     ocr_confidence: float  # the weakest OCR confidence among the value, label and code cells
     bbox: BBox  # fractions of the page
     reasons: tuple[str, ...]
+    form: str | None = None  # forms only: the form's subject (项目名称 or 部门名称)
 
 
 def draft_facts(index: int, table: ResolvedTable) -> list[DraftFact]:
+    if table.kind in (TableKind.PERFORMANCE_OVERALL, TableKind.PERFORMANCE_PROJECT):
+        from pipeline.forms import form_facts
+
+        return form_facts(index, table)
     if table.layout is None or table.kind == TableKind.UNKNOWN:
         return []
     if table.kind == TableKind.PROCUREMENT_CATALOG:
