@@ -39,7 +39,16 @@ def assign_codes(drafts: list[DraftFact], catalog: Catalog, match_threshold: flo
     drafts = _restore_catalog_letters(drafts)
     printed = _printed_names(drafts)
     drafts = [_check_printed(d, printed, catalog) for d in drafts]
-    return [_imply(d, printed, catalog, match_threshold) for d in drafts]
+    out: list[DraftFact] = []
+    # Economic items are listed under their class row (资本性支出 then 办公设备购置):
+    # the class seen last in the same table settles names that several classes share.
+    economic_class: dict[int, str] = {}
+    for draft in drafts:
+        implied = _imply(draft, printed, catalog, match_threshold, economic_class.get(draft.table_index))
+        if implied.kind == TableKind.BASIC_EXPENDITURE_ECONOMIC and implied.code and len(implied.code) == 3:
+            economic_class[implied.table_index] = implied.code
+        out.append(implied)
+    return out
 
 
 def _restore_catalog_letters(drafts: list[DraftFact]) -> list[DraftFact]:
@@ -87,7 +96,8 @@ def _catalog_agrees(catalog: Catalog, code: str, label: str) -> bool:
     return entry is not None and fuzz.ratio(normalize(entry.name), label) >= 90
 
 
-def _imply(draft: DraftFact, printed: dict[str, dict[str, int]], catalog: Catalog, threshold: float) -> DraftFact:
+def _imply(draft: DraftFact, printed: dict[str, dict[str, int]], catalog: Catalog, threshold: float,
+           economic_class: str | None = None) -> DraftFact:
     if draft.code or not draft.labels:
         return draft
     if draft.kind in _CLASS_ROW_TABLES:
@@ -99,7 +109,7 @@ def _imply(draft: DraftFact, printed: dict[str, dict[str, int]], catalog: Catalo
         label = label_key(draft.labels[0])
         if any(w in label for w in _TOTAL_WORDS):
             return draft
-        code = _economic_code(label, catalog, threshold)
+        code = _economic_code(label, catalog, threshold, economic_class)
     else:
         return draft
     if code is None:
@@ -117,10 +127,11 @@ def _class_code(label: str, printed: dict[str, dict[str, int]], catalog: Catalog
     return None
 
 
-def _economic_code(label: str, catalog: Catalog, threshold: float) -> str | None:
+def _economic_code(label: str, catalog: Catalog, threshold: float, economic_class: str | None) -> str | None:
     exact = [e for e in catalog.by_name(label, Kind.ECONOMIC) if e.scheme == "dept"]
     if exact:
-        return exact[0].code
+        under_class = [e for e in exact if economic_class and e.code.startswith(economic_class)]
+        return (under_class or exact)[0].code
     matches = [m for m in catalog.match_name(label, Kind.ECONOMIC, limit=5) if m.entry.scheme == "dept"]
     if matches and matches[0].score >= threshold:
         return matches[0].entry.code

@@ -24,6 +24,10 @@ from pipeline.lines import RulingLines, Segment
 # Share of a grid line's slots that must show the line before a gap in it is
 # taken for a break rather than a merged cell.
 _LINE_SUPPORT = 0.6
+# A faint line: darker than the paper beside it by this many grey levels ...
+_FAINT_LINE_CONTRAST = 35
+# ... along at least this share of the boundary (dashes and breaks allowed).
+_FAINT_LINE_SHARE = 0.35
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +47,8 @@ class _Boundary:
     vertical: bool
 
 
-def build_grid(region: BBox, lines: RulingLines, text_ink: np.ndarray, tol: GridTolerances) -> Grid | None:
+def build_grid(region: BBox, lines: RulingLines, text_ink: np.ndarray, tol: GridTolerances,
+               gray: np.ndarray | None = None) -> Grid | None:
     """The grid of one table region, or None when it has fewer than one row or column."""
     pad = tol.merge_px
     h_clusters = _clusters([s for s in lines.horizontal if _segment_in(s, region, True, pad)], tol)
@@ -60,6 +65,8 @@ def build_grid(region: BBox, lines: RulingLines, text_ink: np.ndarray, tol: Grid
     coverage = _boundary_coverage(slots, lines, tol.merge_px)
     present = {b for b, share in coverage.items() if share >= tol.boundary_coverage}
     present |= _broken_lines(slots, coverage, present, text_ink, tol)
+    if gray is not None:
+        present |= _faint_lines(slots, present, gray, text_ink, tol)
     present = _restore_rectangles(slots, coverage, present)
     cells = _cells(slots, present)
     bbox = BBox(col_edges[0], row_edges[0], col_edges[-1], row_edges[-1])
@@ -225,6 +232,47 @@ def _broken_lines(slots: _SlotGeometry, coverage: dict[_Boundary, float], presen
         if _has_ink(text_ink, first, tol.text_gap_px) and _has_ink(text_ink, second, tol.text_gap_px) and not _ink_crosses(text_ink, b, slots, tol.text_gap_px):
             restored.add(b)
     return restored
+
+
+def _faint_lines(slots: _SlotGeometry, present: set[_Boundary], gray: np.ndarray, text_ink: np.ndarray,
+                 tol: GridTolerances) -> set[_Boundary]:
+    """Boundaries drawn too faint or too dashed for the line masks, seen in the grey levels.
+
+    Along a missing boundary on a supported grid line, count the scan lines where
+    the pixels on the line are clearly darker than the paper beside it.  Inside a
+    merged cell that only happens where text crosses, which is excluded.
+    """
+    restored = set()
+    for b in slots.boundaries():
+        if b in present or _line_support(slots, present, b) < _LINE_SUPPORT:
+            continue
+        if _ink_crosses(text_ink, b, slots, tol.text_gap_px):
+            continue
+        if _dark_share(gray, b, slots, tol.merge_px) >= _FAINT_LINE_SHARE:
+            restored.add(b)
+    return restored
+
+
+def _dark_share(gray: np.ndarray, b: _Boundary, slots: _SlotGeometry, reach: float) -> float:
+    near = max(2, int(round(reach * 0.25)))
+    far = max(near + 3, int(round(reach)))
+    if b.vertical:
+        x = int(round(slots.col_edges[b.col + 1]))
+        y0, y1 = int(slots.row_edges[b.row]), int(slots.row_edges[b.row + 1])
+        margin = max(1, (y1 - y0) // 8)
+        band = gray[y0 + margin:y1 - margin, :].astype(np.int16)
+        on_line = band[:, max(0, x - near):x + near + 1].min(axis=1)
+        paper = np.median(np.hstack([band[:, max(0, x - far):max(0, x - near - 1)], band[:, x + near + 2:x + far + 1]]), axis=1)
+    else:
+        y = int(round(slots.row_edges[b.row + 1]))
+        x0, x1 = int(slots.col_edges[b.col]), int(slots.col_edges[b.col + 1])
+        margin = max(1, (x1 - x0) // 8)
+        band = gray[:, x0 + margin:x1 - margin].astype(np.int16)
+        on_line = band[max(0, y - near):y + near + 1, :].min(axis=0)
+        paper = np.median(np.vstack([band[max(0, y - far):max(0, y - near - 1), :], band[y + near + 2:y + far + 1, :]]), axis=0)
+    if on_line.size == 0:
+        return 0.0
+    return float(np.mean(on_line < paper - _FAINT_LINE_CONTRAST))
 
 
 def _has_ink(text_ink: np.ndarray, box: BBox, inset: float) -> bool:

@@ -17,7 +17,7 @@ from pipeline.grid import GridTolerances, build_grid
 from pipeline.lines import detect_ruling_lines, find_table_regions, remove_grid_lines, remove_lines
 from pipeline.ocr.base import OcrEngine
 from pipeline.orient import Orientation, upright
-from pipeline.preprocess import binarize, measure_char_height, remove_specks
+from pipeline.preprocess import binarize, binarize_for_lines, measure_char_height, remove_specks
 from pipeline.render import render_page
 from pipeline.settings import Settings
 from pipeline.textlines import crop, find_lines_in_box
@@ -56,7 +56,7 @@ def process_page(ref: PageRef, settings: Settings, engine: OcrEngine) -> PageRes
     char_height = measure_char_height(raw_ink)
     gray, orientation = upright(image.pixels, char_height, engine, settings.deskew_max_deg, settings.deskew_step_deg)
     ink = remove_specks(binarize(gray))
-    lines = detect_ruling_lines(ink, settings.min_line_length_ch * char_height)
+    lines = detect_ruling_lines(binarize_for_lines(gray), settings.min_line_length_ch * char_height)
     # Only for judging broken lines: everything line-like is off this mask.
     rough_text_ink = remove_lines(ink, lines)
     tolerances = GridTolerances(
@@ -69,7 +69,7 @@ def process_page(ref: PageRef, settings: Settings, engine: OcrEngine) -> PageRes
     previous_bottom = 0.0
     grids: list[Grid] = []
     for region in find_table_regions(lines, settings.min_table_area_frac):
-        grid = build_grid(region, lines, rough_text_ink, tolerances)
+        grid = build_grid(region, lines, rough_text_ink, tolerances, gray)
         if grid is None:
             continue
         grids.append(grid)

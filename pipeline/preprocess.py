@@ -13,6 +13,8 @@ import numpy as np
 # glyph stroke and its background, so uneven lighting does not swallow text.
 _THRESHOLD_BLOCK = 31
 _THRESHOLD_OFFSET = 12
+# Faint ruling lines are only a few grey levels darker than the paper around them.
+_LINE_THRESHOLD_OFFSET = 5
 # The character height a page is assumed to have when it carries no text at all.
 DEFAULT_CHAR_HEIGHT_PX = 24.0
 
@@ -22,6 +24,18 @@ def binarize(gray: np.ndarray) -> np.ndarray:
     smoothed = cv2.medianBlur(gray, 3)
     return cv2.adaptiveThreshold(
         smoothed, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, _THRESHOLD_BLOCK, _THRESHOLD_OFFSET
+    )
+
+
+def binarize_for_lines(gray: np.ndarray) -> np.ndarray:
+    """A more sensitive ink mask for finding ruling lines, which scans leave faint.
+
+    The noise this lets through is removed by the line-shaped opening that
+    follows; glyph ink is irrelevant there, so sensitivity costs nothing.
+    """
+    smoothed = cv2.GaussianBlur(gray, (3, 3), 0)
+    return cv2.adaptiveThreshold(
+        smoothed, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, _THRESHOLD_BLOCK, _LINE_THRESHOLD_OFFSET
     )
 
 

@@ -32,7 +32,9 @@ class Settings(BaseModel):
     # Line positions closer than this (character heights) are one grid line.
     line_merge_tol_ch: float = Field(default=0.45, gt=0)
     # A cell boundary exists when at least this share of it is covered by line pixels.
-    boundary_coverage: float = Field(default=0.3, gt=0, le=1)
+    # Low on purpose: inside a merged cell the line masks hold no ink at all, so any
+    # line ink on a boundary means a (broken) line.
+    boundary_coverage: float = Field(default=0.15, gt=0, le=1)
     # Text must leave this band (character heights) around a broken boundary blank.
     text_gap_ch: float = Field(default=0.25, gt=0)
     # Table regions smaller than this share of the page are ignored.

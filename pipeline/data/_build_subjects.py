@@ -236,6 +236,9 @@ def economic_rows(lines: list[str], catalogs: Path) -> list[dict[str, str]]:
     add("30231", "公务用车运行维护费", "dept", "2018+ (code from the task brief, unverified)",
         "task brief (code); no list in shared/catalogs has it (the legacy edition predates it)",
         ["not from a catalog source: verify against the official 支出经济分类科目"])
+    add("30217", "公务接待费", "dept", "2018+ name (RECORDS/三公 tables), pre-2018 code, unverified",
+        "name: the 公务接待费 row of 财政拨款安排“三公”经费支出预算表 (seed); code: legacy list 30217 招待费",
+        ["legacy name 招待费; the 2018 edition renamed it: verify against the official 支出经济分类科目"])
     for record in _read_csv(catalogs / "economic_subjects_dept_legacy.csv"):
         code = record["code"]
         if f"dept:{code}" in seen:
