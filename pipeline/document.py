@@ -17,6 +17,7 @@ from pipeline.confidence import DocumentIdentity, finish
 from pipeline.emit import table_record
 from pipeline.errors import YusuanError
 from pipeline.facts import draft_facts
+from pipeline.forms import form_facts_for_document
 from pipeline.ocr.base import OcrEngine, OcrEngineError
 from pipeline.page import PageResult, process_page
 from pipeline.resolve import resolve_tables
@@ -56,6 +57,8 @@ def assemble(document: DocumentInfo, outcomes: Iterable[PageResult | PageFailure
     pages.sort(key=lambda p: p.ref.index)
     resolved = resolve_tables(pages, settings.title_match_threshold)
     drafts = [draft for index, table in enumerate(resolved) for draft in draft_facts(index, table)]
+    # Stable sort by table keeps document order with the forms (read over the whole document) merged in.
+    drafts = sorted(drafts + form_facts_for_document(resolved), key=lambda d: d.table_index)
     drafts = assign_codes(drafts, catalog, settings.label_match_threshold)
     identity = DocumentIdentity(sha256=document.sha256, source=document.source)
     facts = tuple(finish(d, identity, settings.accept_threshold) for d in drafts)

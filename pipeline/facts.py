@@ -43,9 +43,7 @@ class DraftFact:
 
 def draft_facts(index: int, table: ResolvedTable) -> list[DraftFact]:
     if table.kind in (TableKind.PERFORMANCE_OVERALL, TableKind.PERFORMANCE_PROJECT):
-        from pipeline.forms import form_facts
-
-        return form_facts(index, table)
+        return []  # forms span pages: pipeline.forms.form_facts_for_document reads them over the document
     if table.layout is None or table.kind == TableKind.UNKNOWN:
         return []
     if table.kind == TableKind.PROCUREMENT_CATALOG:
