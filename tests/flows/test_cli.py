@@ -1,0 +1,197 @@
+"""``yusuan`` end to end through Typer: exit statuses, records.jsonl and rejected.jsonl.
+
+One mixed batch (every kind of bad input next to a good one) is ingested once
+per module; the tests then read what it wrote.  Assertions are on stable
+error codes and exit statuses, never on message text.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pikepdf
+import pytest
+from typer.testing import CliRunner, Result
+
+from _inputs import BODY, HEADER, blank_png, png_claiming
+from flows.cli import app
+from pipeline.errors import EXIT_OK, EXIT_REJECTED, EXIT_USAGE
+
+runner = CliRunner()
+
+
+def ingest(paths: list[Path], out: Path, data_dir: Path, *extra: str) -> Result:
+    args = ["ingest", *map(str, paths), "--out", str(out), "--data-dir", str(data_dir), "--no-db", *extra]
+    return runner.invoke(app, args)
+
+
+def read_lines(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@dataclass(frozen=True)
+class BatchRun:
+    result: Result
+    out: Path
+    rejected: list[dict]
+    records: list[dict]
+    tables: list[dict]
+
+
+# The bad inputs of the batch and the code each must be rejected with.
+EXPECTED_REJECTIONS = {
+    "empty.pdf": "empty",
+    "truncated.pdf": "corrupt",
+    "notes.txt": "not_a_document",
+    "bomb.png": "too_large",
+    "locked.pdf": "encrypted",
+}
+
+
+@pytest.fixture(scope="module")
+def batch(prefect_harness: None, budget_pdf: bytes, tmp_path_factory: pytest.TempPathFactory) -> BatchRun:
+    folder = tmp_path_factory.mktemp("batch")
+    (folder / "empty.pdf").write_bytes(b"")
+    (folder / "truncated.pdf").write_bytes(budget_pdf[: len(budget_pdf) // 2])
+    (folder / "notes.txt").write_text("预算收支总表\n单位：万元\n", encoding="utf-8")
+    blank_png(folder / "scan_as.pdf")  # a PNG under a .pdf name: readable, blank
+    (folder / "bomb.png").write_bytes(png_claiming(100_000, 100_000))
+    (folder / "budget.pdf").write_bytes(budget_pdf)
+    with pikepdf.open(folder / "budget.pdf") as pdf:
+        pdf.save(folder / "locked.pdf", encryption=pikepdf.Encryption(user="secret", owner="owner", aes=True, R=6))
+    names = ["empty.pdf", "truncated.pdf", "notes.txt", "scan_as.pdf", "bomb.png", "locked.pdf", "budget.pdf"]
+    out = folder / "out"
+    result = ingest([folder / n for n in names], out, folder / "data")
+    return BatchRun(
+        result=result,
+        out=out,
+        rejected=read_lines(out / "rejected.jsonl"),
+        records=read_lines(out / "records.jsonl"),
+        tables=read_lines(out / "tables.jsonl"),
+    )
+
+
+def test_a_batch_with_rejections_exits_1(batch: BatchRun) -> None:
+    assert batch.result.exception is None or isinstance(batch.result.exception, SystemExit), batch.result.output
+    assert batch.result.exit_code == EXIT_REJECTED
+
+
+def test_each_bad_input_is_rejected_once_with_its_code(batch: BatchRun) -> None:
+    got = {}
+    for line in batch.rejected:
+        assert set(line) == {"source", "error", "message"}
+        assert line["source"] not in got, f"{line['source']} rejected twice"
+        got[line["source"]] = line["error"]
+    assert got == EXPECTED_REJECTIONS
+
+
+def test_the_valid_document_still_yields_its_facts(batch: BatchRun) -> None:
+    by_source = {r["source"] for r in batch.records}
+    assert by_source == {"budget.pdf"}
+    facts = [r for r in batch.records if r["source"] == "budget.pdf"]
+    assert {f["table"] for f in facts} == {"expenditure_summary"}
+    # Every printed non-empty value cell of the table comes out once, normalised.
+    printed = {(row[1], HEADER[c], value.replace(",", "")) for row in BODY for c, value in enumerate(row) if c >= 2 and value}
+    emitted = {(f["labels"][0], f["column"], f["value"]) for f in facts}
+    assert emitted == printed
+    codes = {f["labels"][0]: f["code"] for f in facts}
+    assert codes == {"合计": None, "一般公共服务支出": "201", "人大事务": "20101", "行政运行": "2010101"}
+    assert all(f["unit"] == "万元" and f["page"] == 1 and len(f["document"]) == 64 for f in facts)
+
+
+def test_a_png_named_pdf_is_processed_without_facts(batch: BatchRun) -> None:
+    assert "scan_as.pdf" not in {r["source"] for r in batch.rejected}
+    assert "scan_as.pdf" not in {r["source"] for r in batch.records}
+    # Its one blank page holds no table.
+    assert "scan_as.pdf" not in {t["source"] for t in batch.tables}
+    assert {t["source"] for t in batch.tables} == {"budget.pdf"}
+
+
+def test_all_good_inputs_exit_0(prefect_harness: None, budget_pdf: bytes, tmp_path: Path) -> None:
+    (tmp_path / "budget.pdf").write_bytes(budget_pdf)
+    blank_png(tmp_path / "blank.png")
+    result = ingest([tmp_path / "budget.pdf", tmp_path / "blank.png"], tmp_path / "out", tmp_path / "data")
+    assert result.exit_code == EXIT_OK, result.output
+    assert read_lines(tmp_path / "out" / "rejected.jsonl") == []
+    assert read_lines(tmp_path / "out" / "records.jsonl")
+
+
+def test_records_go_to_the_database_once_however_often_ingested(prefect_harness: None, budget_pdf: bytes,
+                                                                tmp_path: Path) -> None:
+    from pipeline.store import default_url, open_store
+
+    (tmp_path / "budget.pdf").write_bytes(budget_pdf)
+    data = tmp_path / "data"
+    for run in ("first", "second"):
+        args = ["ingest", str(tmp_path / "budget.pdf"), "--out", str(tmp_path / run), "--data-dir", str(data)]
+        result = runner.invoke(app, args)
+        assert result.exit_code == EXIT_OK, result.output
+    emitted = read_lines(tmp_path / "first" / "records.jsonl")
+    assert emitted and emitted == read_lines(tmp_path / "second" / "records.jsonl")
+    store = open_store(default_url(data))
+    try:
+        assert store.count_facts() == len(emitted)
+    finally:
+        store.close()
+
+
+def test_a_folder_is_expanded(prefect_harness: None, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    blank_png(folder / "a.png")
+    (folder / "b.pdf").write_bytes(b"")
+    (folder / "readme.txt").write_text("not an input", encoding="utf-8")  # not picked up from a folder
+    result = ingest([folder], tmp_path / "out", tmp_path / "data")
+    assert result.exit_code == EXIT_REJECTED, result.output
+    assert [(r["source"], r["error"]) for r in read_lines(tmp_path / "out" / "rejected.jsonl")] == [("b.pdf", "empty")]
+
+
+def test_an_unknown_engine_is_a_usage_error(tmp_path: Path) -> None:
+    blank_png(tmp_path / "blank.png")
+    result = ingest([tmp_path / "blank.png"], tmp_path / "out", tmp_path / "data", "--engine", "nope")
+    assert result.exit_code == EXIT_USAGE
+    assert not (tmp_path / "out" / "records.jsonl").exists()
+
+
+def test_a_missing_out_option_is_a_usage_error(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["ingest", str(tmp_path / "x.pdf")])
+    assert result.exit_code == EXIT_USAGE
+
+
+# --- yusuan catalog import --------------------------------------------------------
+
+
+def test_catalog_import_of_a_valid_csv(tmp_path: Path) -> None:
+    csv = tmp_path / "official_2025.csv"
+    csv.write_text("code,name,level,edition,source\n2240106,消防救援事务,3,2025 official,MOF 2025 p.80\n", encoding="utf-8")
+    result = runner.invoke(app, ["catalog", "import", str(csv), "--kind", "functional", "--data-dir", str(tmp_path / "data")])
+    assert result.exit_code == EXIT_OK, result.output
+    from pipeline.catalog import Kind, load_default
+
+    entry = load_default(tmp_path / "data" / "catalogs").by_code("2240106", Kind.FUNCTIONAL)
+    assert entry is not None and entry.name == "消防救援事务"
+
+
+def test_catalog_import_of_an_invalid_csv_is_refused(tmp_path: Path) -> None:
+    csv = tmp_path / "bad.csv"
+    csv.write_text("code,name,level,edition,source\n2240106,消防救援事务,3,2025,\n", encoding="utf-8")  # no source
+    result = runner.invoke(app, ["catalog", "import", str(csv), "--kind", "functional", "--data-dir", str(tmp_path / "data")])
+    assert result.exit_code == EXIT_USAGE
+    catalogs = tmp_path / "data" / "catalogs"
+    assert not catalogs.exists() or not any(catalogs.glob("*.csv"))
+
+
+def test_catalog_import_of_a_missing_file_is_refused(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["catalog", "import", str(tmp_path / "nope.csv"), "--data-dir", str(tmp_path / "data")])
+    assert result.exit_code == EXIT_USAGE
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: flows/cli.py catalog_import catches CatalogError/OSError only; "
+                   "an unknown --kind raises ValueError from Kind(kind) in import_catalog -> traceback, exit 1")
+def test_catalog_import_with_an_unknown_kind_is_a_usage_error(tmp_path: Path) -> None:
+    csv = tmp_path / "ok.csv"
+    csv.write_text("code,name,level,edition,source\n2240106,消防救援事务,3,2025,MOF\n", encoding="utf-8")
+    result = runner.invoke(app, ["catalog", "import", str(csv), "--kind", "nope", "--data-dir", str(tmp_path / "data")])
+    assert result.exit_code == EXIT_USAGE

@@ -1,0 +1,128 @@
+"""The Prefect flow behind ``yusuan ingest``: task logic with ``.fn``, the flow under the test harness.
+
+flows.ingest imports Prefect, so it is imported inside the tests, after the
+session harness has set Prefect's home and started its temporary server.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from _inputs import blank_png, budget_pdf_bytes
+from pipeline.errors import CorruptError
+from pipeline.ocr.base import LineReading, OcrEngineError
+from pipeline.ocr.fake import FakeEngine
+from pipeline.settings import Settings
+
+
+class ListSink:
+    def __init__(self) -> None:
+        self.accepted: list[object] = []
+        self.pages: list[tuple[str, int]] = []
+
+    def on_page(self, document, ref) -> None:
+        self.pages.append((document.source, ref.number))
+
+    def accept(self, result) -> None:
+        self.accepted.append(result)
+
+
+def _failing_engine(image: np.ndarray) -> LineReading:
+    raise OcrEngineError("engine crashed")
+
+
+@pytest.fixture
+def fake_engine(monkeypatch: pytest.MonkeyPatch, prefect_harness: None) -> FakeEngine:
+    """Replace the cached real engine of the flow by a fake that reads every line as "0"."""
+    import flows.ingest
+
+    engine = FakeEngine(lambda image: LineReading("0", 0.99))
+    monkeypatch.setattr(flows.ingest, "_engine", lambda name: engine)
+    return engine
+
+
+def test_retry_condition_refuses_bad_input_and_retries_the_rest(prefect_harness: None) -> None:
+    from prefect.states import Failed
+
+    from flows.ingest import _retry_unless_bad_input
+
+    assert _retry_unless_bad_input(None, None, Failed(data=CorruptError("x.pdf", "broken"))) is False
+    assert _retry_unless_bad_input(None, None, Failed(data=RuntimeError("connection reset"))) is True
+
+
+def test_intake_task_fn_describes_a_document(prefect_harness: None, tmp_path: Path) -> None:
+    from flows.ingest import intake_task
+
+    path = blank_png(tmp_path / "page.png")
+    info = intake_task.fn(path, Settings().max_page_pixels)
+    assert (info.source, info.media_type, info.page_count) == ("page.png", "image", 1)
+
+
+def test_flow_sends_each_outcome_to_the_sink_in_input_order(fake_engine: FakeEngine, tmp_path: Path) -> None:
+    from flows.ingest import ingest_flow
+
+    (tmp_path / "empty.pdf").write_bytes(b"")
+    blank_png(tmp_path / "blank.png")
+    (tmp_path / "budget.pdf").write_bytes(budget_pdf_bytes())
+    paths = [tmp_path / "empty.pdf", tmp_path / "blank.png", tmp_path / "budget.pdf"]
+    sink = ListSink()
+    outcome = ingest_flow(paths, Settings(), None, sink)
+    assert [type(x).__name__ for x in sink.accepted] == ["Rejection", "DocumentResult", "DocumentResult"]
+    assert [r.error for r in outcome.rejections] == ["empty"]
+    assert [r.document.source for r in outcome.results] == ["blank.png", "budget.pdf"]
+    assert sink.pages == [("blank.png", 1), ("budget.pdf", 1)]
+    # The fake engine was used for the table's cells (every line read "0").
+    assert fake_engine.calls > 0
+    assert outcome.results[1].tables and not outcome.results[0].tables
+
+
+def test_bad_input_is_not_retried(prefect_harness: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import flows.ingest
+
+    calls = []
+
+    def always_corrupt(path, limits):
+        calls.append(path)
+        raise CorruptError(path.name, "broken")
+
+    monkeypatch.setattr(flows.ingest, "open_document", always_corrupt)
+    result = flows.ingest.ingest_flow([tmp_path / "x.pdf"], Settings(), None, None)
+    assert len(calls) == 1
+    assert [(r.source, r.error) for r in result.rejections] == [("x.pdf", "corrupt")]
+
+
+def test_a_transient_intake_fault_is_retried(prefect_harness: None, monkeypatch: pytest.MonkeyPatch,
+                                              tmp_path: Path) -> None:
+    import flows.ingest
+
+    real = flows.ingest.open_document
+    calls = []
+
+    def flaky(path, limits):
+        calls.append(path)
+        if len(calls) == 1:
+            raise OSError("NFS hiccup")
+        return real(path, limits)
+
+    monkeypatch.setattr(flows.ingest, "open_document", flaky)
+    path = blank_png(tmp_path / "blank.png")
+    outcome = flows.ingest.ingest_flow([path], Settings(), None, None)
+    assert len(calls) == 2
+    assert outcome.rejections == [] and [r.document.source for r in outcome.results] == ["blank.png"]
+
+
+def test_an_engine_crash_is_a_page_failure_not_a_crash(prefect_harness: None, monkeypatch: pytest.MonkeyPatch,
+                                                       tmp_path: Path) -> None:
+    import flows.ingest
+
+    monkeypatch.setattr(flows.ingest, "_engine", lambda name: FakeEngine(_failing_engine))
+    (tmp_path / "budget.pdf").write_bytes(budget_pdf_bytes())
+    outcome = flows.ingest.ingest_flow([tmp_path / "budget.pdf"], Settings(), None, None)
+    assert outcome.rejections == []
+    (result,) = outcome.results
+    assert [(f.page, f.category) for f in result.failures] == [(1, "ocr_engine")]
+    assert result.facts == () and result.pages_processed == 0
+

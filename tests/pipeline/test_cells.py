@@ -1,0 +1,130 @@
+"""Cell OCR through an engine: blank cells skipped, wrapped lines joined, line residue kept out.
+
+The engine is a FakeEngine that records what it is shown, so the tests see
+exactly which images reach a recogniser.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from _images import blank, draw_table, page_grids, put_text, text_box
+from models import Grid
+from pipeline.cells import read_grid
+from pipeline.ocr.base import LineReading
+from pipeline.ocr.fake import FakeEngine
+from pipeline.settings import Settings
+
+BLANK_FRAC = Settings().blank_ink_frac
+
+
+class Recorder:
+    """A reader for FakeEngine: keeps each image and answers from a script (or a fixed text)."""
+
+    def __init__(self, answers: list[str] | None = None) -> None:
+        self.images: list[np.ndarray] = []
+        self._answers = list(answers) if answers else None
+
+    def __call__(self, image: np.ndarray) -> LineReading:
+        self.images.append(image.copy())
+        text = self._answers.pop(0) if self._answers else "8"
+        return LineReading(text=text, confidence=0.95)
+
+
+def ink_box(image: np.ndarray) -> tuple[int, int] | None:
+    """(width, height) of the dark pixels of a line image."""
+    ys, xs = np.nonzero(image < 128)
+    if xs.size == 0:
+        return None
+    return int(xs.max() - xs.min() + 1), int(ys.max() - ys.min() + 1)
+
+
+def read(gray: np.ndarray, reader: Recorder) -> tuple[Grid, FakeEngine]:
+    found = page_grids(gray)
+    assert len(found.grids) == 1
+    engine = FakeEngine(reader)
+    grid = read_grid(found.grids[0], gray, found.text_ink, found.char_height, engine, BLANK_FRAC)
+    return grid, engine
+
+
+def table_page(rows: int = 5, cols: int = 3, row_h: int = 56) -> tuple[np.ndarray, object]:
+    gray = blank(300 + rows * row_h + 200, 900)
+    xs = [100 + i * 240 for i in range(cols + 1)]
+    ys = [300 + i * row_h for i in range(rows + 1)]
+    return gray, draw_table(gray, xs, ys)
+
+
+def test_blank_cells_are_marked_and_never_sent_to_the_engine() -> None:
+    gray, table = table_page()
+    empty = {(1, 1), (2, 2), (3, 1), (4, 0)}
+    filled = [(r, c) for r in range(5) for c in range(3) if (r, c) not in empty]
+    for r, c in filled:
+        put_text(gray, table.cell_origin(r, c, 16, 12), "1030.50" if c else "行政运行")
+    reader = Recorder()
+    grid, engine = read(gray, reader)
+    assert engine.calls == len(filled) == len(reader.images)
+    blanks = {(c.row, c.col) for c in grid.cells if c.blank}
+    assert blanks == empty
+    assert all(c.text == "" for c in grid.cells if c.blank)
+    assert all(c.text == "8" and c.confidence == pytest.approx(0.95) for c in grid.cells if not c.blank)
+
+
+def test_a_page_of_empty_cells_never_calls_the_engine() -> None:
+    gray, _ = table_page()
+    grid, engine = read(gray, Recorder())
+    assert engine.calls == 0
+    assert all(c.blank for c in grid.cells)
+
+
+def test_a_two_line_cell_is_read_as_two_lines_joined_without_separator() -> None:
+    gray, table = table_page(rows=3, row_h=100)
+    put_text(gray, table.cell_origin(1, 0, 16, 12), "一般公共")
+    put_text(gray, table.cell_origin(1, 0, 16, 52), "服务支出")
+    reader = Recorder(answers=["一般公共", "服务支出"])
+    grid, engine = read(gray, reader)
+    assert engine.calls == 2
+    cell = grid.cell_at(1, 0)
+    assert cell is not None and cell.text == "一般公共服务支出" and not cell.blank
+    # Each image holds one line: about one glyph high, about the drawn line's width.
+    glyph_w = text_box("一般公共")[2]
+    for image in reader.images:
+        w, h = ink_box(image)
+        assert h < 40 and abs(w - glyph_w) <= 6
+
+
+def test_wrapped_latin_words_keep_a_space() -> None:
+    gray, table = table_page(rows=3, row_h=100)
+    put_text(gray, table.cell_origin(1, 0, 16, 12), "Office")
+    put_text(gray, table.cell_origin(1, 0, 16, 52), "rent")
+    grid, _ = read(gray, Recorder(answers=["Office", "rent"]))
+    assert grid.cell_at(1, 0).text == "Office rent"
+
+
+def test_ruling_line_stubs_do_not_reach_the_engine() -> None:
+    gray, table = table_page()
+    empty = {(1, 1), (2, 2), (3, 1)}
+    for r in range(5):
+        for c in range(3):
+            if (r, c) not in empty:
+                put_text(gray, table.cell_origin(r, c, 30, 12), "1030.50" if c else "行政运行")
+    # Residue of a doubled, broken scan line: short strokes just inside every cell border.
+    for x in table.xs:
+        for r in range(5):
+            y = table.ys[r] + 20
+            gray[y:y + 16, x + 3:x + 5] = 0
+            gray[y:y + 14, x - 5:x - 3] = 0
+    for y in table.ys:
+        for c in range(3):
+            x = table.xs[c] + 150
+            gray[y + 3:y + 5, x:x + 14] = 0
+    reader = Recorder()
+    grid, engine = read(gray, reader)
+    # Cells holding only residue stay blank; the others are read once each.
+    assert {(c.row, c.col) for c in grid.cells if c.blank} == empty
+    assert engine.calls == 15 - len(empty)
+    widest_text = max(text_box(t)[2] for t in ("1030.50", "行政运行"))
+    for image in reader.images:
+        w, h = ink_box(image)
+        assert w > 8, "a thin vertical stub was sent to the engine"
+        assert w <= widest_text + 6, "a stub was joined to the text of the line"

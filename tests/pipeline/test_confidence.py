@@ -1,0 +1,60 @@
+"""From a draft fact's evidence to one probability and a review status."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from models import BBox, Fact, TableKind
+from pipeline.confidence import DocumentIdentity, finish
+from pipeline.facts import DraftFact
+from pipeline.settings import Settings
+
+ACCEPT = Settings().accept_threshold
+DOC = DocumentIdentity(sha256="a" * 64, source="budget.pdf")
+DRAFT = DraftFact(
+    table_index=0, kind=TableKind.GENERAL_BUDGET_EXPENDITURE, page=3, row=4, col=2, code="2010101",
+    code_source="printed", labels=("行政运行",), raw_labels=("行政运行",), column="2025年预算数/合计",
+    value="1030.50", value_kind="number", unit="万元", raw="1,030.50", ocr_confidence=0.97,
+    bbox=BBox(0.1, 0.2, 0.3, 0.25), reasons=(),
+)
+
+
+def test_a_clean_confident_fact_is_accepted() -> None:
+    fact = finish(DRAFT, DOC, ACCEPT)
+    assert isinstance(fact, Fact)
+    assert (fact.status, fact.reasons, fact.confidence) == ("accepted", [], 0.97)
+    assert (fact.document, fact.source, fact.page, fact.table) == ("a" * 64, "budget.pdf", 3, TableKind.GENERAL_BUDGET_EXPENDITURE)
+    assert (fact.code, fact.labels, fact.column, fact.value, fact.kind, fact.unit, fact.raw) == (
+        "2010101", ["行政运行"], "2025年预算数/合计", "1030.50", "number", "万元", "1,030.50")
+    assert fact.bbox == [0.1, 0.2, 0.3, 0.25] and fact.code_source == "printed"
+
+
+def test_an_unparseable_number_needs_review() -> None:
+    fact = finish(replace(DRAFT, value="1O3#.5", value_kind="text", reasons=("unparseable_number",)), DOC, ACCEPT)
+    assert fact.status == "needs_review"
+    assert fact.reasons == ["unparseable_number"]
+    assert fact.confidence <= 0.5
+
+
+@pytest.mark.parametrize("reason", ["code_name_mismatch", "unmatched_label", "row_sum_mismatch"])
+def test_a_failed_check_is_never_accepted_however_sure_the_ocr(reason: str) -> None:
+    fact = finish(replace(DRAFT, ocr_confidence=1.0, reasons=(reason,)), DOC, ACCEPT)
+    assert fact.status == "needs_review" and fact.confidence <= 0.5 and reason in fact.reasons
+
+
+def test_low_ocr_confidence_is_a_reason_of_its_own() -> None:
+    fact = finish(replace(DRAFT, ocr_confidence=0.6), DOC, ACCEPT)
+    assert (fact.status, fact.reasons, fact.confidence) == ("needs_review", ["low_ocr_confidence"], 0.6)
+
+
+def test_an_informational_reason_does_not_send_to_review() -> None:
+    fact = finish(replace(DRAFT, reasons=("corrected_by_arithmetic",)), DOC, ACCEPT)
+    assert fact.status == "accepted" and fact.reasons == ["corrected_by_arithmetic"]
+
+
+def test_confidence_is_clamped_and_reasons_deduplicated() -> None:
+    fact = finish(replace(DRAFT, ocr_confidence=1.7, reasons=("unmatched_label", "unmatched_label")), DOC, ACCEPT)
+    assert 0.0 <= fact.confidence <= 1.0
+    assert fact.reasons == ["unmatched_label"]

@@ -1,0 +1,104 @@
+"""The OCR contract: fake, recording and replay engines; the factory; the two real engines on rendered lines."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from _images import blank, text_line_image
+from pipeline.ocr import LineReading, OcrEngineError, make_engine
+from pipeline.ocr.fake import FakeEngine, RecordingEngine, ReplayEngine, image_key
+
+
+def test_fake_engine_answers_each_image_in_order_and_counts() -> None:
+    engine = FakeEngine(lambda image: LineReading(text=str(image.shape[1]), confidence=0.5))
+    images = [blank(10, 20), blank(10, 30), blank(10, 40)]
+    assert engine.read_lines(images) == [LineReading("20", 0.5), LineReading("30", 0.5), LineReading("40", 0.5)]
+    assert engine.read_lines([]) == []
+    assert engine.calls == 3
+
+
+def test_record_then_replay_round_trip(tmp_path: Path) -> None:
+    inner = FakeEngine(lambda image: LineReading(text=f"w{int(image.mean())}", confidence=0.75))
+    recorder = RecordingEngine(inner)
+    images = [blank(12, 40), np.zeros((12, 40), np.uint8), text_line_image("1030.50")]
+    readings = recorder.read_lines(images)
+    path = tmp_path / "readings.json"
+    recorder.save(path)
+
+    replay = ReplayEngine(path)
+    assert replay.read_lines(images) == readings
+    assert replay.read_lines(list(reversed(images))) == list(reversed(readings))
+    # The replay never touched the inner engine.
+    assert inner.calls == 3
+
+
+def test_replay_of_an_unknown_image_raises(tmp_path: Path) -> None:
+    recorder = RecordingEngine(FakeEngine(lambda image: LineReading("x", 1.0)))
+    recorder.read_lines([blank(12, 40)])
+    path = tmp_path / "readings.json"
+    recorder.save(path)
+    replay = ReplayEngine(path)
+    with pytest.raises(OcrEngineError):
+        replay.read_lines([blank(12, 41)])
+    changed = blank(12, 40)
+    changed[5, 5] = 0
+    with pytest.raises(OcrEngineError):
+        replay.read_lines([changed])
+
+
+def test_image_key_depends_on_shape_not_only_bytes() -> None:
+    assert image_key(blank(10, 20)) != image_key(blank(20, 10))
+    assert image_key(blank(10, 20)) == image_key(blank(10, 20))
+
+
+def test_unknown_engine_name_is_an_engine_error() -> None:
+    with pytest.raises(OcrEngineError):
+        make_engine("nope")
+
+
+# --- real engines ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def tesseract():
+    if shutil.which("tesseract") is None:
+        pytest.skip("the tesseract binary is not installed")
+    return make_engine("tesseract")
+
+
+@pytest.fixture(scope="module")
+def rapid():
+    return make_engine("rapidocr")
+
+
+def test_tesseract_reads_a_line_of_digits(tesseract) -> None:
+    (reading,) = tesseract.read_lines([text_line_image("1030.50")])
+    assert reading.text == "1030.50"
+    assert 0.0 < reading.confidence <= 1.0
+
+
+def test_tesseract_reads_nothing_from_a_blank_line(tesseract) -> None:
+    (reading,) = tesseract.read_lines([blank(40, 200)])
+    assert reading == LineReading(text="", confidence=0.0)
+
+
+def test_rapidocr_reads_a_cjk_line_exactly(rapid) -> None:
+    readings = rapid.read_lines([text_line_image("一般公共服务支出"), text_line_image("1,030.50")])
+    assert [r.text for r in readings] == ["一般公共服务支出", "1,030.50"]
+    assert all(0.9 <= r.confidence <= 1.0 for r in readings)
+
+
+def test_rapidocr_gives_no_text_and_no_confidence_for_a_blank_line(rapid) -> None:
+    (reading,) = rapid.read_lines([blank(40, 200)])
+    assert reading.text == "" and reading.confidence == 0.0
+
+
+def test_rapidocr_is_less_sure_of_upside_down_text(rapid) -> None:
+    """orient.upright rests on this: upright text reads with far higher confidence than turned text."""
+    line = text_line_image("一般公共服务支出")
+    upright, flipped = rapid.read_lines([line, np.ascontiguousarray(line[::-1, ::-1])])
+    assert upright.confidence * len(upright.text) > 1.2 * flipped.confidence * len(flipped.text)
