@@ -55,6 +55,10 @@ NAME_SCORE = 85.0
 _NAME_MARGIN = 4.0
 # Cells longer than this (after normalising) are values: no key is half as long.
 _MAX_KEY_CHARS = 24
+# A key found inside a cell splits it only when the cell is this short and the key this long:
+# in prose, 项目支出 or 合计 are words of a sentence, not a lost ruling line.
+_MAX_SPLIT_CHARS = 40
+_MIN_EMBEDDED = 3
 _DEFAULT_UNIT = "元"  # RECORDS.md: money in a form is in 元 unless the form says otherwise
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -62,6 +66,7 @@ _STATED_UNIT = re.compile(r"(?:\((万元|千元|亿元|元)\)|单位:?(万元|�
 # A subject printed with its code (029-山阴县商务局（部门）): the code is not part of the name.
 _CODE_PREFIX = re.compile(r"^\s*\d+\s*[-－—–_]\s*")
 _INLINE_SPLIT = re.compile(r"[:：]")
+_LEADING_COLON = re.compile(r"^[:：]\s*")
 _SPACE_NEXT_TO_WIDE = re.compile(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])")
 _SPACES = re.compile(r"\s+")
 
@@ -154,7 +159,9 @@ def indicator_name(text: str) -> str:
     choices = _choices(True)
     found = process.extract(key, list(choices), scorer=fuzz.ratio, limit=2)
     if not found or found[0][1] < NAME_SCORE:
-        return clean_text(text)
+        # A name merged with a neighbour's text (产出指标绩效指, a lost ruling line): the longest name inside.
+        inside = [name for name in choices if name in key]
+        return choices[max(inside, key=len)].key if inside else clean_text(text)
     if len(found) > 1 and found[0][1] < 100 and found[0][1] - found[1][1] < _NAME_MARGIN:
         return clean_text(text)
     return choices[found[0][0]].key
@@ -180,6 +187,7 @@ class CellRead:
     text: str  # cleaned text
     match: KeyMatch | None
     inline: str  # a value printed in the key's own cell (填报日期：20250515), else ""
+    col: int  # the grid column this reading stands for (a cell read as several words spreads over its span)
 
     @property
     def role(self) -> Role | None:
@@ -196,16 +204,62 @@ def row_cells(grid: Grid, row: int) -> list[GridCell]:
     return cells
 
 
-def read_cell(cell: GridCell, row: int) -> CellRead:
+def read_cell(cell: GridCell, row: int) -> list[CellRead]:
+    """One reading per word of the cell: usually one; several when a ruling line was lost
+    and the grid merged a key with its value (项目名称山阴县…) or two headers (三级指标指标值)."""
     text = clean_text(cell.text)
     match = match_key(text)
+    new = cell.row == row
+    if match is None or match.score < 100:
+        pieces = embedded_words(text)
+        if len(pieces) > 1:
+            return [CellRead(cell=cell, new=new, text=piece, match=found, inline="",
+                             col=cell.col + min(i, cell.col_span - 1)) for i, (piece, found) in enumerate(pieces)]
     inline = ""
     if match is None:
         head, sep, tail = _split_inline(text)
         head_match = match_key(head) if sep and tail else None
         if head_match is not None and head_match.role in KEY_ROLES:
             match, inline = head_match, tail
-    return CellRead(cell=cell, new=cell.row == row, text=text, match=match, inline=inline)
+    return [CellRead(cell=cell, new=new, text=text, match=match, inline=inline, col=cell.col)]
+
+
+def embedded_words(text: str) -> list[tuple[str, KeyMatch | None]]:
+    """A short cell cut at every vocabulary key or header printed whole inside it.
+
+    Only exact words of at least _MIN_EMBEDDED characters, and only in short
+    cells: in long prose a key word is more likely part of a sentence.
+    """
+    plain = _SPACES.sub("", text)
+    if len(plain) > _MAX_SPLIT_CHARS or len(normalize(plain)) != len(plain):
+        return [(text, None)]
+    key = normalize(plain)
+    found = _first_embedded(key)
+    if found is None:
+        return [(text, None)]
+    start, word = found
+    before, after = plain[:start], plain[start + len(word.key):]
+    pieces: list[tuple[str, KeyMatch | None]] = [(before, None)] if before else []
+    pieces.append((plain[start:start + len(word.key)], KeyMatch(word.key, word.role, 100.0)))
+    if after:
+        rest = match_key(after)
+        pieces += [(after, rest)] if rest is not None and rest.score == 100 else embedded_words(after)
+    return pieces
+
+
+def _first_embedded(key: str) -> tuple[int, FormKey] | None:
+    """The leftmost (then longest) splittable vocabulary word inside a normalised text."""
+    hits = [(key.find(word), -len(k.key), k) for word, k in _splittable().items() if word in key]
+    if not hits:
+        return None
+    start, _, entry = min(hits, key=lambda h: (h[0], h[1]))
+    return start, entry
+
+
+@cache
+def _splittable() -> dict[str, FormKey]:
+    return {normalize(k.key): k for k in vocabulary()
+            if (k.role in KEY_ROLES or k.role in INDICATOR_HEADERS) and len(k.key) >= _MIN_EMBEDDED}
 
 
 def _split_inline(text: str) -> tuple[str, str, str]:
@@ -216,7 +270,7 @@ def _split_inline(text: str) -> tuple[str, str, str]:
 
 
 def read_row(grid: Grid, row: int) -> list[CellRead]:
-    return [read_cell(cell, row) for cell in row_cells(grid, row)]
+    return [read for cell in row_cells(grid, row) for read in read_cell(cell, row)]
 
 
 def stated_unit(reads: Sequence[CellRead]) -> str | None:
@@ -296,24 +350,27 @@ def indicator_header(reads: Sequence[CellRead], row: int) -> IndicatorBlock | No
     heads = [r for r in reads if r.new and r.role in INDICATOR_HEADERS]
     if len(heads) < 3 or not any(h.role == Role.INDICATOR_VALUE for h in heads):
         return None
-    first_col = next((h.cell.col for h in heads if h.role == Role.INDICATOR_FIRST), None)
+    # 一级指标 merged with the block label's column (a lost ruling line) names the right-hand column:
+    # the block label sits at the left edge.
+    first_col = next((h.col + (h.cell.col_span - 1 if h.col == h.cell.col else 0) for h in heads
+                      if h.role == Role.INDICATOR_FIRST), None)
     pending: tuple[int | None, int | None] = (None, None)
     sides: list[tuple[int | None, int | None, int, str]] = []
     for head in heads:
         if head.role == Role.INDICATOR_SECOND:
-            pending = (head.cell.col, pending[1])
+            pending = (head.col, pending[1])
         elif head.role == Role.INDICATOR_THIRD:
-            pending = (pending[0], head.cell.col)
+            pending = (pending[0], head.col)
         elif head.role == Role.INDICATOR_VALUE:
             # A side printed without its own 二级 column shares the first side's.
             second = pending[0] if pending[0] is not None else (sides[0][0] if sides else None)
-            sides.append((second, pending[1], head.cell.col, head.text))
+            sides.append((second, pending[1], head.col, head.text))
             pending = (None, None)
     return IndicatorBlock(
         first_col=first_col,
         sides=tuple(IndicatorSide(s, t, v, _side_column(text, i, len(sides))) for i, (s, t, v, text)
                     in enumerate(sides)),
-        last_row=_label_extent(reads, min(h.cell.col for h in heads), row),
+        last_row=_label_extent(reads, min(h.col for h in heads), row),
         seconds=tuple(None for _ in sides),
     )
 
@@ -374,7 +431,13 @@ def in_block(block: Block, row: int, reads: Sequence[CellRead]) -> bool:
         return True
     if isinstance(block, ColumnBlock) and block.owner is None and any(r.role in KEY_ROLES for r in reads):
         return True  # headers printed above their key (总体目标 read on the row below them)
-    return not any(r.new and r.role in BLOCK_ENDING_ROLES for r in reads)
+    return not any(r.new and r.role in BLOCK_ENDING_ROLES and not _left_of(r, block) for r in reads)
+
+
+def _left_of(read: CellRead, block: Block) -> bool:
+    """A cell left of the indicator columns: the block's own label (绩效指标) cut by OCR, not a new row kind."""
+    return (isinstance(block, IndicatorBlock) and block.first_col is not None
+            and read.cell.col + read.cell.col_span <= block.first_col)
 
 
 def reopened(block: Block | None) -> Block | None:
@@ -538,8 +601,9 @@ def pair_facts(place: Place, row: int, reads: Sequence[CellRead], state: FormSta
             pending = None
             continue
         if pending is not None:
-            if read.new and read.text:
-                facts.append(_pair_fact(place, pending, read.cell, read.text, in_money_section, state))
+            value = _LEADING_COLON.sub("", read.text)  # the key's colon read into the value cell
+            if read.new and value:
+                facts.append(_pair_fact(place, pending, read.cell, value, in_money_section, state))
                 last_value = (pending, read)
             pending = None
         elif last_value is not None and _is_split_tail(read, last_value[1], reads[position + 1:]):

@@ -295,3 +295,36 @@ def test_a_new_form_starts_at_a_table_that_is_not_a_continuation() -> None:
 def test_subject_name_drops_a_printed_code_only() -> None:
     assert subject_name("029-山阴县商务局（部门）") == "山阴县商务局（部门）"
     assert subject_name("2025年乡村e镇项目") == "2025年乡村e镇项目"
+
+
+def test_lost_ruling_lines_merge_cells_that_are_read_apart_again() -> None:
+    # What a faint scan gives: key and value in one cell, a value run into the next key,
+    # two headers in one cell, 一级指标 over the label column, the 一级 cell merged with
+    # the cut label 绩效指, and the label's rest (标) printed further down.
+    grid = make_grid(8, [
+        [C("项目名称某项目监理费", cs=8)],
+        [C("主管部门及代码", cs=2), C("029-某局（部门）实施单位某局", cs=6)],
+        [C("项目属性", cs=2), C("经常性项目（长期开展）", cs=3), "项目期", C("：99年", cs=2)],
+        [C("一级指标", cs=2), "二级指标", "三级指标", "指标值", "二级指标", C("三级指标指标值", cs=2)],
+        [C("产出指标绩效指", rs=2, cs=2), "数量指标", "项目数量", "1个", "数量指标", "项目数量", "1个"],
+        ["质量指标", "报告质量", "可靠", "质量指标", "报告质量", "可靠"],
+        ["标", "满意度指标", "服务对象满意度", "满意度", "≥90%", "服务对象满意度", "满意度", "≥95%"],
+    ])
+    facts = form_facts_for_document([make_table(grid, TableKind.PERFORMANCE_PROJECT, 0)])
+    assert values(facts, ("项目名称",)) == ["某项目监理费"]
+    assert values(facts, ("主管部门及代码",)) == ["029-某局（部门）"]
+    assert values(facts, ("实施单位",)) == ["某局"]
+    assert values(facts, ("项目期",)) == ["99年"]
+    assert values(facts, ("产出指标", "数量指标", "项目数量"), "年度/指标值") == ["1个"]
+    assert values(facts, ("产出指标", "质量指标", "报告质量"), "实施期/指标值") == ["可靠"]
+    assert values(facts, ("满意度指标", "服务对象满意度", "满意度"), "年度/指标值") == ["≥95%"]
+    assert {f.form for f in facts} == {"某项目监理费"}
+    assert all(not f.reasons for f in facts)
+    assert len(facts) == 11
+
+
+def test_prose_that_contains_a_key_word_is_not_cut() -> None:
+    text = "根据项目实施计划，及时拨付合计资金并做好项目支出的绩效评价，确保项目期内完成全部建设任务。"
+    grid = make_grid(4, [["项目名称", C("某项目", cs=3)], ["项目概况", C(text, cs=3)]])
+    facts = form_facts_for_document([make_table(grid, TableKind.PERFORMANCE_PROJECT, 0)])
+    assert values(facts, ("项目概况",)) == [text]
