@@ -30,6 +30,7 @@ import csv
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from enum import StrEnum
 from functools import cache
 from importlib import resources
@@ -172,9 +173,15 @@ def clean_text(text: str) -> str:
     return _SPACES.sub(" ", _SPACE_NEXT_TO_WIDE.sub("", text.strip()))
 
 
-def subject_name(value: str) -> str:
-    """The form subject from a 项目名称/部门名称 value: without a leading code such as 029-."""
-    return _CODE_PREFIX.sub("", value, count=1)
+def subject_name(value: str, kind: TableKind) -> str:
+    """The form subject: the 项目名称 as printed, or the 部门名称 without its code (029-).
+
+    Only the 整体 form prints a code before the name; a project may well be
+    called 2024-2026年… and keeps its name whole.
+    """
+    if kind == TableKind.PERFORMANCE_OVERALL:
+        return _CODE_PREFIX.sub("", value, count=1)
+    return value
 
 
 # --- cells of a row ---------------------------------------------------------
@@ -214,7 +221,8 @@ def read_cell(cell: GridCell, row: int) -> list[CellRead]:
         pieces = embedded_words(text)
         if len(pieces) > 1:
             return [CellRead(cell=cell, new=new, text=piece, match=found, inline="",
-                             col=cell.col + min(i, cell.col_span - 1)) for i, (piece, found) in enumerate(pieces)]
+                             col=cell.col + min(i, cell.col_span - 1))
+                    for i, (piece, found) in enumerate(pieces)]
     inline = ""
     if match is None:
         head, sep, tail = _split_inline(text)
@@ -501,7 +509,8 @@ def row_facts_of(place: Place, row: int, state: FormState) -> tuple[FormState, l
             block, facts = column_facts(place, row, block, reads, state)
         return replace(state, block=block), facts
     facts = pair_facts(place, row, reads, state)
-    subject = next((subject_name(f.value) for f in facts if f.labels and _is_subject(f.labels[0])), None)
+    subject = next((subject_name(f.value, f.kind) for f in facts if f.labels and _is_subject(f.labels[0])),
+                   None)
     if subject:
         facts = [replace(f, form=subject) for f in facts]
     return replace(state, block=None, subject=subject or state.subject), facts
@@ -648,7 +657,8 @@ def _pair_fact(place: Place, key: CellRead, cell: GridCell, text: str, in_money_
     if number is None:
         return draft(place, cell, confidence_cells, "", normalize(text), "text", unit,
                      reasons + ("unparseable_number",), state.subject)
-    return draft(place, cell, confidence_cells, "", format(number, "f"), "number", unit, reasons, state.subject)
+    return draft(place, cell, confidence_cells, "", format(number, "f"), "number", unit, reasons,
+                 state.subject)
 
 
 def draft(place: Place, cell: GridCell, labels: Sequence[Label], column: str, value: str, value_kind: str,
@@ -733,12 +743,13 @@ def _confirmed(facts: Sequence[DraftFact], position: int) -> bool:
                and parse_decimal(f.value) == parse_decimal(total.value) for i, f in enumerate(facts))
 
 
-def _sum_error(facts: Sequence[DraftFact], group: SumGroup) -> object:
+def _sum_error(facts: Sequence[DraftFact], group: SumGroup) -> Decimal:
+    """Total minus the sum of its parts; 0 when an amount does not parse (nothing to check)."""
     total = parse_decimal(facts[group.total].value)
     parts = [parse_decimal(facts[p].value) for p in group.parts]
     if total is None or any(p is None for p in parts):
-        return 0  # nothing to check against
-    return total - sum(p for p in parts if p is not None)
+        return Decimal(0)
+    return total - sum((p for p in parts if p is not None), Decimal(0))
 
 
 def _single_digit_fixes(facts: Sequence[DraftFact], group: SumGroup) -> list[tuple[int, str]]:
@@ -751,7 +762,7 @@ def _single_digit_fixes(facts: Sequence[DraftFact], group: SumGroup) -> list[tup
         current = parse_decimal(printed)
         if current is None:
             continue
-        needed = current + error if sign < 0 else current - error  # type: ignore[operator]
+        needed = current + error if sign < 0 else current - error
         value = format(needed.quantize(current), "f") if needed >= 0 else ""
         if len(value) == len(printed) and sum(a != b for a, b in zip(value, printed)) == 1:
             fixes.append((position, value))

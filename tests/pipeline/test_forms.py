@@ -47,7 +47,8 @@ def make_grid(n_cols: int, rows: list[list[C | str]]) -> Grid:
         for c in range(n_cols):  # an empty slot the OCR left unprinted is still a cell
             if (r, c) not in covered:
                 covered.add((r, c))
-                cells.append(GridCell(r, c, 1, 1, BBox(c * _COL_W, r * _ROW_H, (c + 1) * _COL_W, (r + 1) * _ROW_H)))
+                box = BBox(c * _COL_W, r * _ROW_H, (c + 1) * _COL_W, (r + 1) * _ROW_H)
+                cells.append(GridCell(r, c, 1, 1, box))
     n_rows = len(rows)
     return Grid(
         bbox=BBox(0, 0, n_cols * _COL_W, n_rows * _ROW_H),
@@ -60,10 +61,10 @@ def make_grid(n_cols: int, rows: list[list[C | str]]) -> Grid:
 def make_table(grid: Grid, kind: TableKind, page_index: int, continued: bool = False,
                unit: str | None = None) -> ResolvedTable:
     ref = PageRef(path=Path("x.pdf"), source="x.pdf", sha256="0" * 64, media_type="pdf", index=page_index)
-    page = PageResult(ref=ref, width=_PAGE_W, height=_PAGE_H, orientation=Orientation(0, 0.0), char_height=20.0,
-                      tables=())
-    return ResolvedTable(page=page, table=PageTable(grid=grid, context=(), footer=()), kind=kind, kind_score=90.0,
-                         title="", unit=unit, continued=continued, layout=None)
+    page = PageResult(ref=ref, width=_PAGE_W, height=_PAGE_H, orientation=Orientation(0, 0.0),
+                      char_height=20.0, tables=())
+    return ResolvedTable(page=page, table=PageTable(grid=grid, context=(), footer=()), kind=kind,
+                         kind_score=90.0, title="", unit=unit, continued=continued, layout=None)
 
 
 def facts_by(facts: list[DraftFact]) -> dict[tuple[tuple[str, ...], str], list[DraftFact]]:
@@ -205,7 +206,8 @@ def overall_facts() -> list[DraftFact]:
     return form_facts_for_document(tables)
 
 
-def test_overall_subject_drops_the_code_and_holds_on_the_continued_page(overall_facts: list[DraftFact]) -> None:
+def test_overall_subject_drops_the_code_and_holds_on_the_continued_page(
+        overall_facts: list[DraftFact]) -> None:
     assert {f.form for f in overall_facts} == {"某县教育局（部门）"}
     assert values(overall_facts, ("部门名称",)) == ["029-某县教育局（部门）"]
     assert {f.page for f in overall_facts} == {18, 19}
@@ -234,7 +236,8 @@ def test_overall_key_work_columns_and_indicators(overall_facts: list[DraftFact])
     assert len(overall_facts) == 19
 
 
-def test_a_single_misread_digit_against_a_confirmed_total_is_corrected(overall_facts: list[DraftFact]) -> None:
+def test_a_single_misread_digit_against_a_confirmed_total_is_corrected(
+        overall_facts: list[DraftFact]) -> None:
     # 合计 is printed on both sides with the same amount, so the part is the one misread:
     # 1284.82 - 1042.50 = 242.32, one digit away from the printed 342.32.
     (basic,) = facts_by(overall_facts)[(("基本支出",), "")]
@@ -292,9 +295,10 @@ def test_a_new_form_starts_at_a_table_that_is_not_a_continuation() -> None:
     assert [(f.form, f.value) for f in facts if f.labels == ("项目期",)] == [("甲项目", "1年"), ("乙项目", "2年")]
 
 
-def test_subject_name_drops_a_printed_code_only() -> None:
-    assert subject_name("029-山阴县商务局（部门）") == "山阴县商务局（部门）"
-    assert subject_name("2025年乡村e镇项目") == "2025年乡村e镇项目"
+def test_subject_name_drops_the_department_code_only() -> None:
+    assert subject_name("029-山阴县商务局（部门）", TableKind.PERFORMANCE_OVERALL) == "山阴县商务局（部门）"
+    assert subject_name("2025年乡村e镇项目", TableKind.PERFORMANCE_OVERALL) == "2025年乡村e镇项目"
+    assert subject_name("2024-2026年校舍维修", TableKind.PERFORMANCE_PROJECT) == "2024-2026年校舍维修"
 
 
 def test_lost_ruling_lines_merge_cells_that_are_read_apart_again() -> None:
