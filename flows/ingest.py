@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from prefect import flow, task
+from prefect import flow, get_run_logger, task
 from prefect.client.schemas.objects import TaskRun
 from prefect.states import State
 
-from models import DocumentInfo, PageRef, Rejection
+from models import DocumentInfo, ErrorCode, PageRef, Rejection
 from pipeline import PIPELINE_VERSION
 from pipeline.catalog import Catalog, load_default
 from pipeline.document import DocumentResult, PageFailure, assemble, read_page
@@ -83,7 +83,14 @@ def ingest_document(path: Path, settings: Settings, catalog_dir: str | None,
         outcomes.append(page_task(ref, settings))
         if callable(on_page):
             on_page(document, ref)
-    return assemble_task(document, outcomes, settings, catalog_dir)
+    try:
+        return assemble_task(document, outcomes, settings, catalog_dir)
+    except Exception as exc:  # noqa: BLE001 - one document's defect must not end the batch
+        logger = get_run_logger()
+        logger.exception("assembling %s failed", document.source)
+        return Rejection(source=document.source, error=ErrorCode.INTERNAL_ERROR,
+                         message=f"{document.source}: yusuan failed while assembling it ({type(exc).__name__}: {exc}); "
+                                 "please report this with the file")
 
 
 @flow(name="ingest", version=PIPELINE_VERSION, log_prints=False)

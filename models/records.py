@@ -44,6 +44,8 @@ class ErrorCode(StrEnum):
     TOO_LARGE = "too_large"
     EMPTY = "empty"
     NOT_FOUND = "not_found"
+    # Not the input's fault: a defect of yusuan met on this input.  The batch goes on.
+    INTERNAL_ERROR = "internal_error"
 
 
 class ReviewReason(StrEnum):
