@@ -57,6 +57,8 @@ class OutputSink:
         if isinstance(result, Rejection):
             self._rejected.write(result.model_dump_json() + "\n")
             self._rejected.flush()
+            if self._store is not None:
+                self._store.save_rejection(result, None)  # type: ignore[attr-defined]
             return
         for fact in result.facts:
             self._records.write(fact.model_dump_json() + "\n")
@@ -72,6 +74,8 @@ class OutputSink:
     def close(self) -> None:
         for handle in (self._records, self._tables, self._rejected):
             handle.close()
+        if self._store is not None:
+            self._store.close()  # type: ignore[attr-defined]
 
 
 def _open_store(db: str | None, data_dir: Path):
@@ -173,7 +177,7 @@ def catalog_import(
 
     try:
         count = import_catalog(file, data_dir / "catalogs", kind=kind)
-    except (CatalogError, OSError) as exc:
+    except (CatalogError, OSError, ValueError) as exc:  # ValueError: an unknown --kind
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(EXIT_USAGE) from exc
     Console().print(f"imported {count} rows from {file} into {data_dir / 'catalogs'}")

@@ -52,14 +52,9 @@ def _without_border_slivers(text_ink: np.ndarray, grid: Grid, char_height: float
     x0, y0 = max(0, int(grid.bbox.x0) - 3), max(0, int(grid.bbox.y0) - 3)
     x1, y1 = int(grid.bbox.x1) + 4, int(grid.bbox.y1) + 4
     window = text_ink[y0:y1, x0:x1]
-    band = np.zeros(window.shape, dtype=bool)
     reach = max(2, int(round(char_height * _SLIVER_BAND_CH)))
-    for edge in grid.col_edges:
-        x = int(round(edge)) - x0
-        band[:, max(0, x - reach):x + reach + 1] = True
-    for edge in grid.row_edges:
-        y = int(round(edge)) - y0
-        band[max(0, y - reach):y + reach + 1, :] = True
+    # Along the borders cells really have: inside a merged cell no line runs.
+    band = cell_border_band(grid, window.shape, (x0, y0), reach) > 0
     count, labels = cv2.connectedComponents(window, connectivity=8)
     reaching_out = np.unique(labels[(~band) & (window > 0)])
     keep = np.zeros(count, dtype=bool)
@@ -68,6 +63,17 @@ def _without_border_slivers(text_ink: np.ndarray, grid: Grid, char_height: float
     out = text_ink.copy()
     out[y0:y1, x0:x1] = np.where(keep[labels], 255, 0).astype(np.uint8)
     return out
+
+
+def cell_border_band(grid: Grid, shape: tuple[int, ...], origin: tuple[int, int], reach: int) -> np.ndarray:
+    """A mask (255) of the band ``reach`` pixels either side of every cell's own border."""
+    band = np.zeros(shape[:2], dtype=np.uint8)
+    ox, oy = origin
+    for cell in grid.cells:
+        x0, y0 = int(round(cell.bbox.x0)) - ox, int(round(cell.bbox.y0)) - oy
+        x1, y1 = int(round(cell.bbox.x1)) - ox, int(round(cell.bbox.y1)) - oy
+        cv2.rectangle(band, (x0, y0), (x1, y1), 255, thickness=2 * reach + 1)
+    return band
 
 
 def _clean_crop(gray: np.ndarray, text_ink: np.ndarray, box: BBox) -> np.ndarray:

@@ -68,12 +68,15 @@ def _restore_catalog_letters(drafts: list[DraftFact]) -> list[DraftFact]:
 
 
 def _printed_names(drafts: list[DraftFact]) -> dict[str, dict[str, int]]:
-    """For every printed functional code, how often each label key was printed beside it."""
-    names: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    """For every printed functional code, in how many printed rows each label key stood beside it.
+
+    Counted per row, not per fact: a row with three amounts is still one printing.
+    """
+    rows: dict[str, dict[str, set[tuple[int, int]]]] = defaultdict(lambda: defaultdict(set))
     for draft in drafts:
         if draft.kind in _FUNCTIONAL_TABLES and draft.code and draft.labels:
-            names[draft.code][label_key(draft.labels[0])] += 1
-    return names
+            rows[draft.code][label_key(draft.labels[0])].add((draft.table_index, draft.row))
+    return {code: {label: len(where) for label, where in labels.items()} for code, labels in rows.items()}
 
 
 def _check_printed(draft: DraftFact, printed: dict[str, dict[str, int]], catalog: Catalog) -> DraftFact:
@@ -83,10 +86,11 @@ def _check_printed(draft: DraftFact, printed: dict[str, dict[str, int]], catalog
     if not _FUNCTIONAL.match(code):
         return replace(draft, reasons=draft.reasons + ("code_name_mismatch",))
     label = label_key(draft.labels[0]) if draft.labels else ""
-    others = printed.get(code, {})
-    agreeing = others.get(label, 0)
-    # Printed twice or more with this very name (tables 2, 3, 5 repeat the rows), or the catalog agrees.
-    if agreeing >= 2 or _catalog_agrees(catalog, code, label):
+    names = printed.get(code, {})
+    agreeing = names.get(label, 0) - 1  # the other printed rows with this very name
+    disagreeing = sum(n for other, n in names.items() if other != label)
+    # Other tables repeat the row (tables 2, 3, 5): the name must win there, or the catalog agree.
+    if (agreeing >= 1 and agreeing >= disagreeing) or _catalog_agrees(catalog, code, label):
         return draft
     return replace(draft, reasons=draft.reasons + ("code_name_mismatch",))
 

@@ -157,12 +157,9 @@ def _catalog_facts(index: int, table: ResolvedTable) -> list[DraftFact]:
 
 
 def _catalog_code(raw: str) -> str | None:
-    """A 目录 code; the letter B read as 0 (00301) is restored when the digits fit a B code."""
+    """A 目录 code as printed; a letter read as 0 (00301) is restored later from the rows around it."""
     if not raw:
         return None
-    if raw[0].isalpha():
+    if raw[0].isalpha() or _CATALOG_OCR_B.match(raw):
         return raw
-    match = _CATALOG_OCR_B.match(raw)
-    # Only B codes are long enough to lose their letter this way in practice; the
-    # document-level check confirms the parent (B03 for B0301) exists.
-    return f"B{match.group(1)}" if match else None
+    return None

@@ -60,7 +60,7 @@ def detect_ruling_lines(ink: np.ndarray, min_length_px: float) -> RulingLines:
     return RulingLines(horizontal, vertical, h_mask.astype(np.uint8), v_mask.astype(np.uint8))
 
 
-def find_table_regions(lines: RulingLines, min_area_frac: float) -> list[BBox]:
+def find_table_regions(lines: RulingLines, min_area_frac: float, reach_px: float = 0.0) -> list[BBox]:
     """Bounding boxes of connected line networks that look like tables, top to bottom.
 
     A region needs at least two horizontal and two vertical lines: a lone
@@ -78,8 +78,29 @@ def find_table_regions(lines: RulingLines, min_area_frac: float) -> list[BBox]:
             continue
         box = BBox(float(x), float(y), float(x + w), float(y + h))
         if _count_inside(lines.horizontal, box, horizontal=True) >= 2 and _count_inside(lines.vertical, box, horizontal=False) >= 2:
-            regions.append(box)
+            regions.append(_with_border_rows(box, lines.horizontal, reach_px))
     return sorted(regions, key=lambda b: (b.y0, b.x0))
+
+
+def _with_border_rows(box: BBox, horizontal: tuple[Segment, ...], reach_px: float) -> BBox:
+    """Grow a region to take in full-width lines just above or below it.
+
+    When every column line is broken at the same height (a faint band across a
+    scan), the top row's ruling is cut off from the network; its border line
+    still runs the table's whole width within a row height of it.
+    """
+    changed = True
+    while changed and reach_px > 0:
+        changed = False
+        for segment in horizontal:
+            overlap = min(segment.end, box.x1) - max(segment.start, box.x0)
+            if overlap < 0.8 * box.width:
+                continue
+            if box.y0 - reach_px <= segment.position < box.y0:
+                box, changed = BBox(box.x0, segment.position, box.x1, box.y1), True
+            elif box.y1 < segment.position <= box.y1 + reach_px:
+                box, changed = BBox(box.x0, box.y0, box.x1, segment.position), True
+    return box
 
 
 def _count_inside(segments: tuple[Segment, ...], box: BBox, horizontal: bool) -> int:
@@ -105,17 +126,15 @@ def remove_grid_lines(ink: np.ndarray, lines: RulingLines, grids: list, band_px:
     """The ink mask with the ruling lines of the given grids erased, and nothing else.
 
     A glyph stroke long enough to pass for a line (the top of 二, a title's
-    strokes) is only erased where a grid line actually runs.
+    strokes, a bracket inside a merged cell) is only erased where a cell border runs.
     """
     line_mask = cv2.bitwise_or(lines.horizontal_mask, lines.vertical_mask)
     line_mask = cv2.dilate(line_mask, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
     band = np.zeros(ink.shape, dtype=np.uint8)
     reach = max(2, int(round(band_px)))
     for grid in grids:
-        x0, y0 = max(0, int(grid.bbox.x0) - reach), max(0, int(grid.bbox.y0) - reach)
-        x1, y1 = int(grid.bbox.x1) + reach + 1, int(grid.bbox.y1) + reach + 1
-        for x in grid.col_edges:
-            band[y0:y1, max(0, int(x) - reach):int(x) + reach + 1] = 255
-        for y in grid.row_edges:
-            band[max(0, int(y) - reach):int(y) + reach + 1, x0:x1] = 255
+        for cell in grid.cells:
+            corner0 = (int(round(cell.bbox.x0)), int(round(cell.bbox.y0)))
+            corner1 = (int(round(cell.bbox.x1)), int(round(cell.bbox.y1)))
+            cv2.rectangle(band, corner0, corner1, 255, thickness=2 * reach + 1)
     return cv2.bitwise_and(ink, cv2.bitwise_not(cv2.bitwise_and(line_mask, band)))

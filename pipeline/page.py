@@ -14,7 +14,7 @@ import numpy as np
 from models import BBox, Grid, PageRef
 from pipeline.cells import read_grid
 from pipeline.grid import GridTolerances, build_grid
-from pipeline.lines import detect_ruling_lines, find_table_regions, remove_grid_lines, remove_lines
+from pipeline.lines import RulingLines, detect_ruling_lines, find_table_regions, remove_grid_lines, remove_lines
 from pipeline.ocr.base import OcrEngine
 from pipeline.orient import Orientation, upright
 from pipeline.preprocess import binarize, binarize_for_lines, measure_char_height, remove_specks
@@ -50,11 +50,17 @@ class PageResult:
     tables: tuple[PageTable, ...]
 
 
-def process_page(ref: PageRef, settings: Settings, engine: OcrEngine) -> PageResult:
-    image = render_page(ref, settings.render_dpi, settings.max_page_pixels)
-    raw_ink = binarize(image.pixels)
-    char_height = measure_char_height(raw_ink)
-    gray, orientation = upright(image.pixels, char_height, engine, settings.deskew_max_deg, settings.deskew_step_deg)
+@dataclass(frozen=True, slots=True)
+class GridDetection:
+    """What the line and grid stages found on an upright page, before any OCR."""
+
+    ink: np.ndarray
+    lines: RulingLines
+    grids: tuple[Grid, ...]
+    text_ink: np.ndarray  # ink without the grids' ruling lines: what OCR crops are cut from
+
+
+def detect_grids(gray: np.ndarray, char_height: float, settings: Settings) -> GridDetection:
     ink = remove_specks(binarize(gray))
     lines = detect_ruling_lines(binarize_for_lines(gray), settings.min_line_length_ch * char_height)
     # Only for judging broken lines: everything line-like is off this mask.
@@ -65,15 +71,24 @@ def process_page(ref: PageRef, settings: Settings, engine: OcrEngine) -> PageRes
         boundary_coverage=settings.boundary_coverage,
         text_gap_px=settings.text_gap_ch * char_height,
     )
+    grids: list[Grid] = []
+    # A row is at most a few character heights tall; see lines._with_border_rows.
+    for region in find_table_regions(lines, settings.min_table_area_frac, reach_px=3 * char_height):
+        grid = build_grid(region, lines, rough_text_ink, tolerances, gray)
+        if grid is not None:
+            grids.append(grid)
+    text_ink = remove_grid_lines(ink, lines, grids, tolerances.merge_px)
+    return GridDetection(ink=ink, lines=lines, grids=tuple(grids), text_ink=text_ink)
+
+
+def process_page(ref: PageRef, settings: Settings, engine: OcrEngine) -> PageResult:
+    image = render_page(ref, settings.render_dpi, settings.max_page_pixels)
+    char_height = measure_char_height(binarize(image.pixels))
+    gray, orientation = upright(image.pixels, char_height, engine, settings.deskew_max_deg, settings.deskew_step_deg)
+    detection = detect_grids(gray, char_height, settings)
+    grids, text_ink = detection.grids, detection.text_ink
     tables = []
     previous_bottom = 0.0
-    grids: list[Grid] = []
-    for region in find_table_regions(lines, settings.min_table_area_frac):
-        grid = build_grid(region, lines, rough_text_ink, tolerances, gray)
-        if grid is None:
-            continue
-        grids.append(grid)
-    text_ink = remove_grid_lines(ink, lines, grids, tolerances.merge_px)
     for index, grid in enumerate(grids):
         grid = read_grid(grid, gray, text_ink, char_height, engine, settings.blank_ink_frac)
         context_top = max(previous_bottom, grid.bbox.y0 - _CONTEXT_MAX_CH * char_height)

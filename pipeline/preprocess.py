@@ -20,10 +20,14 @@ DEFAULT_CHAR_HEIGHT_PX = 24.0
 
 
 def binarize(gray: np.ndarray) -> np.ndarray:
-    """Ink mask (255 = ink) robust to uneven lighting and JPEG noise."""
-    smoothed = cv2.medianBlur(gray, 3)
+    """Ink mask (255 = ink) robust to uneven lighting; scanner specks are removed separately.
+
+    No smoothing first: a 3x3 median erases one-pixel strokes such as ）and ，,
+    which then vanish from the cleaned line images OCR reads, and a blur widens
+    every glyph into the paper around it.
+    """
     return cv2.adaptiveThreshold(
-        smoothed, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, _THRESHOLD_BLOCK, _THRESHOLD_OFFSET
+        gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, _THRESHOLD_BLOCK, _THRESHOLD_OFFSET
     )
 
 

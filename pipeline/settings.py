@@ -27,8 +27,6 @@ class Settings(BaseModel):
 
     # Ruling lines: shortest line kept, in character heights.
     min_line_length_ch: float = Field(default=1.3, gt=0)
-    # Gaps of up to this many character heights in a ruling line are closed (broken scans).
-    line_gap_close_ch: float = Field(default=0.6, ge=0)
     # Line positions closer than this (character heights) are one grid line.
     line_merge_tol_ch: float = Field(default=0.45, gt=0)
     # A cell boundary exists when at least this share of it is covered by line pixels.

@@ -26,6 +26,11 @@ _LABEL_HEADERS = frozenset(
     {"项目", "科目名称", "项目名称", "单位名称", "部门预算支出经济科目名称", "政府预算支出经济科目名称", "一级目录", "二级目录", "三级目录"}
 )
 _CODE_HEADERS = frozenset({"科目编码", "收入科目编码", "代码"})
+_VALUE_HEADERS = frozenset({
+    "合计", "小计", "金额", "一般公共预算", "政府性基金", "政府性基金预算", "国有资本经营预算", "财政专户管理资金",
+    "单位资金", "基本支出", "项目支出", "人员经费", "公用经费", "当年预算安排", "上年结转安排", "上年结转",
+    "政府性基金收入预算", "国有资本经营收入预算",
+})
 _TOTAL_LABELS = ("合计", "总计", "部门合计")
 _HEADER_MATCH_SCORE = 88.0
 _FUNCTIONAL_CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
@@ -72,7 +77,14 @@ def canonical_header(text: str) -> tuple[str, float]:
     match = process.extractOne(key, header_vocabulary(), scorer=fuzz.ratio)
     if match and match[1] >= _HEADER_MATCH_SCORE:
         return match[0], float(match[1])
+    # Short words: one damaged character of four already costs 25 points (项自 for 项目).
+    if match and len(key) == len(match[0]) <= 8 and _one_substitution(key, match[0]):
+        return match[0], _HEADER_MATCH_SCORE
     return key, 0.0
+
+
+def _one_substitution(a: str, b: str) -> bool:
+    return len(a) == len(b) and sum(x != y for x, y in zip(a, b)) == 1
 
 
 def clean_code(text: str) -> str:
@@ -168,6 +180,9 @@ def _column_role(grid: Grid, col: int, header_rows: int, path: str) -> str:
     if leaf in _LABEL_HEADERS and not body:
         return "label"
     if not body:
+        return "value"
+    if leaf in _VALUE_HEADERS and sum(1 for t in body if is_amount(t)) >= 0.3 * len(body):
+        # A known amount column keeps its role when OCR damaged some of its numbers.
         return "value"
     codes = sum(1 for t in body if is_code(t))
     amounts = sum(1 for t in body if is_amount(t) and not is_code(t))

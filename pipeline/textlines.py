@@ -19,6 +19,10 @@ _MIN_LINE_HEIGHT_CH = 0.3
 # Within a line, a blank run wider than this splits it into separate phrases
 # (title line: 部门名称 on the left, 单位 on the right).
 _PHRASE_GAP_CH = 2.5
+# A band taller than this many character heights may hold several wrapped lines ...
+_TALL_BAND_CH = 1.6
+# ... split where a scan line has less than this share of the band's typical ink.
+_VALLEY_SHARE = 0.25
 # Fewest ink pixels that make a scan line part of a text line.
 _MIN_ROW_INK = 3
 # Margin kept around the ink of a line crop; recognisers expect some white.
@@ -40,7 +44,8 @@ def find_lines_in_box(text_ink: np.ndarray, box: BBox, char_height: float, split
     rows = window.sum(axis=1)
     crops: list[LineCrop] = []
     # A scan line with a stray speck or two is not text; real text rows have more ink.
-    for top, bottom in _runs(rows >= _MIN_ROW_INK, gap=max(1, int(char_height * _LINE_GAP_CH))):
+    bands = _runs(rows >= _MIN_ROW_INK, gap=max(1, int(char_height * _LINE_GAP_CH)))
+    for top, bottom in (piece for band in bands for piece in _split_tall_band(rows, band, char_height)):
         if bottom - top < char_height * _MIN_LINE_HEIGHT_CH:
             continue
         cols = window[top:bottom].sum(axis=0)
@@ -57,6 +62,25 @@ def find_lines_in_box(text_ink: np.ndarray, box: BBox, char_height: float, split
                 )
             )
     return crops
+
+
+def _split_tall_band(rows: np.ndarray, band: tuple[int, int], char_height: float) -> list[tuple[int, int]]:
+    """Cut a band holding two or more tightly wrapped lines at its ink valleys.
+
+    Wrapped lines can sit so close that no blank scan line separates them;
+    the row between them still has far less ink than the glyph rows.
+    """
+    top, bottom = band
+    if bottom - top <= _TALL_BAND_CH * char_height:
+        return [band]
+    margin = int(char_height * 0.5)
+    inner = rows[top + margin:bottom - margin]
+    if inner.size == 0:
+        return [band]
+    cut = top + margin + int(np.argmin(inner))
+    if rows[cut] > _VALLEY_SHARE * float(np.median(rows[top:bottom])):
+        return [band]
+    return _split_tall_band(rows, (top, cut), char_height) + _split_tall_band(rows, (cut + 1, bottom), char_height)
 
 
 def _runs(flags: np.ndarray, gap: int) -> list[tuple[int, int]]:

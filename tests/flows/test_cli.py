@@ -188,8 +188,6 @@ def test_catalog_import_of_a_missing_file_is_refused(tmp_path: Path) -> None:
     assert result.exit_code == EXIT_USAGE
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: flows/cli.py catalog_import catches CatalogError/OSError only; "
-                   "an unknown --kind raises ValueError from Kind(kind) in import_catalog -> traceback, exit 1")
 def test_catalog_import_with_an_unknown_kind_is_a_usage_error(tmp_path: Path) -> None:
     csv = tmp_path / "ok.csv"
     csv.write_text("code,name,level,edition,source\n2240106,消防救援事务,3,2025,MOF\n", encoding="utf-8")

@@ -18,6 +18,7 @@ from models import Grid
 from pipeline.grid import GridTolerances, build_grid
 from pipeline.lines import RulingLines, detect_ruling_lines, find_table_regions, remove_grid_lines, remove_lines
 from pipeline.preprocess import binarize, measure_char_height
+from pipeline.page import detect_grids
 from pipeline.settings import Settings
 
 CJK_FONT = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
@@ -103,19 +104,10 @@ class PageGrids:
 
 
 def page_grids(gray: np.ndarray, settings: Settings = Settings(), char_height: float | None = None) -> PageGrids:
-    """Run the page recipe from binarisation to grids (as pipeline.page does, without OCR)."""
-    ink = binarize(gray)
-    ch = measure_char_height(ink) if char_height is None else char_height
-    lines = detect_ruling_lines(ink, settings.min_line_length_ch * ch)
-    rough = remove_lines(ink, lines)
-    tol = tolerances(ch, settings)
-    grids = []
-    for region in find_table_regions(lines, settings.min_table_area_frac):
-        grid = build_grid(region, lines, rough, tol)
-        if grid is not None:
-            grids.append(grid)
-    text_ink = remove_grid_lines(ink, lines, grids, tol.merge_px)
-    return PageGrids(ink=ink, char_height=ch, lines=lines, grids=grids, text_ink=text_ink)
+    """Run the page recipe from binarisation to grids (pipeline.page.detect_grids, no OCR)."""
+    ch = measure_char_height(binarize(gray)) if char_height is None else char_height
+    found = detect_grids(gray, ch, settings)
+    return PageGrids(ink=found.ink, char_height=ch, lines=found.lines, grids=list(found.grids), text_ink=found.text_ink)
 
 
 def spans(grid: Grid) -> dict[tuple[int, int], tuple[int, int]]:

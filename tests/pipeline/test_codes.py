@@ -111,10 +111,6 @@ def test_code_printed_with_another_name_than_in_two_other_tables_single_value(ca
     assert right and not any("code_name_mismatch" in f.reasons for f in right)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: pipeline/codes.py _printed_names counts one entry per fact (value cell), including the fact "
-    "being checked, so a row with two or more value cells always 'agrees' with itself "
-    "(agreeing >= 2) and a code printed with the wrong name is never flagged"))
 def test_code_printed_with_another_name_than_in_two_other_tables(catalog: Catalog) -> None:
     facts = document_facts(mismatch_pages(["2010101", "一般行政管理事务", "100.00", "80.00", "20.00"]), catalog)
     wrong = [f for f in facts if f.page == 3 and f.code == "2010101"]
@@ -143,10 +139,6 @@ def test_catalog_code_whose_letter_was_read_as_zero_gets_it_back(catalog: Catalo
     assert [(f.code, f.value) for f in facts] == [("B", "政府履职辅助性服务"), ("B03", "法律服务"), ("B0301", "法律顾问服务")]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: pipeline/facts.py _catalog_code turns every 0NN(NN) code into BNN(NN) before "
-    "pipeline/codes.py _restore_catalog_letters runs, so the letter of the rows around it is never "
-    "used: 00501 under A05 becomes B0501"))
 def test_catalog_code_takes_the_letter_of_the_rows_around_it(catalog: Catalog) -> None:
     facts = catalog_facts([
         ["A", "公共服务", "", ""],

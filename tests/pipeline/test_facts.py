@@ -126,7 +126,6 @@ BUG_SHORT_TABLE = (
     "cell gives no fact (no unparseable_number) and the other row's amount becomes one of its labels")
 
 
-@pytest.mark.xfail(strict=True, reason=BUG_SHORT_TABLE)
 def test_one_damaged_amount_in_a_short_table_is_still_a_value() -> None:
     facts = gbe([
         ["201", "一般公共服务支出", "1,030.50", "1000.00", "30.50"],

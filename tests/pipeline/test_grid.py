@@ -115,12 +115,6 @@ def test_a_broken_horizontal_line_still_separates_the_rows() -> None:
     assert merged(grid) == {}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: when every vertical line is broken at the same heights (a faint band across the scan), the "
-    "first piece below the top line is shorter than min_line_length and the opening in "
-    "detect_ruling_lines removes it; nothing closes the 8 px gaps (Settings.line_gap_close_ch is never "
-    "used), so the top line is no longer connected to the table, find_table_regions drops it and "
-    "the grid loses its first row(s)"))
 @pytest.mark.parametrize("phase", [16, 30])
 def test_vertical_lines_broken_at_the_same_heights_keep_every_row(phase: int) -> None:
     gray, table = ruled(6, 3)

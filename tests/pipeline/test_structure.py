@@ -110,16 +110,11 @@ def test_canonical_header_spelling(raw: str, canonical: str) -> None:
     assert canonical_header(raw)[0] == canonical
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: pipeline/structure.py canonical_header needs fuzz.ratio >= _HEADER_MATCH_SCORE (88) over the "
-    "whole word, so a header word of up to 8 characters with one OCR-damaged character (项自 50, "
-    "科目编吗 75, 一般公共预箅 83) is never matched and the column path keeps the damaged spelling"))
 def test_ocr_damaged_header_word_gets_its_canonical_spelling() -> None:
     grid = make_grid([["项自", "2025年预算数"], ["一、一般公共服务支出", "100.00"], ["二、教育支出", "50.00"]])
     assert analyse(grid).column_paths == ("项目", "2025年预算数")
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: same as above (whole-word fuzz.ratio threshold on short header words)")
 @pytest.mark.parametrize(("raw", "canonical"), [("科目编吗", "科目编码"), ("基木支出", "基本支出"), ("一般公共预箅", "一般公共预算")])
 def test_four_character_header_with_one_damaged_character(raw: str, canonical: str) -> None:
     assert canonical_header(raw)[0] == canonical
