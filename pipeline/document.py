@@ -20,7 +20,8 @@ from pipeline.facts import draft_facts
 from pipeline.forms import form_facts_for_document
 from pipeline.ocr.base import OcrEngine, OcrEngineError
 from pipeline.page import PageResult, process_page
-from pipeline.resolve import resolve_tables
+from pipeline.resolve import ResolvedTable, resolve_tables
+from pipeline.validate import validate
 from pipeline.settings import Settings
 
 
@@ -60,11 +61,20 @@ def assemble(document: DocumentInfo, outcomes: Iterable[PageResult | PageFailure
     # Stable sort by table keeps document order with the forms (read over the whole document) merged in.
     drafts = sorted(drafts + form_facts_for_document(resolved), key=lambda d: d.table_index)
     drafts = assign_codes(drafts, catalog, settings.label_match_threshold)
+    drafts = validate(drafts, logical_tables(resolved)).drafts
     identity = DocumentIdentity(sha256=document.sha256, source=document.source)
     facts = tuple(finish(d, identity, settings.accept_threshold) for d in drafts)
     tables = tuple(table_record(t, document.sha256, document.source) for t in resolved)
     return DocumentResult(document=document, facts=facts, tables=tables, failures=failures,
                           pages_processed=len(pages))
+
+
+def logical_tables(resolved: list[ResolvedTable]) -> dict[int, int]:
+    """Table index -> index of the first page of the table it belongs to (continuations joined)."""
+    out: dict[int, int] = {}
+    for index, table in enumerate(resolved):
+        out[index] = out[index - 1] if table.continued and index > 0 and resolved[index - 1].kind == table.kind else index
+    return out
 
 
 def process_document(document: DocumentInfo, refs: list[PageRef], settings: Settings, engine: OcrEngine,

@@ -39,6 +39,8 @@ class DraftFact:
     bbox: BBox  # fractions of the page
     reasons: tuple[str, ...]
     form: str | None = None  # forms only: the form's subject (项目名称 or 部门名称)
+    checks_passed: int = 0  # arithmetic identities this cell satisfies (pipeline.validate)
+    checks_failed: int = 0  # ... and breaks
 
 
 def draft_facts(index: int, table: ResolvedTable) -> list[DraftFact]:

@@ -37,6 +37,7 @@ _FUNCTIONAL_CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 _CATALOG_CODE = re.compile(r"^[A-Z](?:\d{2}){0,2}$")
 # OCR reads the letter B of 目录 codes as 0 (B0301 -> 00301): still a code cell.
 _CATALOG_CODE_OCR = re.compile(r"^0\d{2}(?:\d{2})?$")
+_NUMBER_RUN = "".join(str(n) for n in range(1, 40))
 _DIGIT_CONFUSIONS = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "|": "1"})
 
 
@@ -109,10 +110,11 @@ def _is_number_row(cells: list[GridCell]) -> bool:
     texts = [normalize(c.text) for c in sorted(cells, key=lambda c: c.col) if c.text.strip()]
     if texts and not texts[0].isdigit():
         texts = texts[1:]
-    if len(texts) < 2 or not all(t.isdigit() and len(t) <= 2 for t in texts):
+    if len(texts) < 2 or not all(t.isdigit() and len(t) <= 4 for t in texts):
         return False
-    values = [int(t) for t in texts]
-    return values == sorted(values) and values[0] <= 2
+    # The numbers run 1 2 3 … (or from 2 when the label column is unnumbered); a lost
+    # line between two cells joins them ("45"), which still reads as part of the run.
+    return "".join(texts) in _NUMBER_RUN and "".join(texts)[0] in "12"
 
 
 def _has_body_evidence(cells: list[GridCell]) -> bool:
