@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from models import DocumentInfo, PageRef, Rejection
+from models import DocumentInfo, Rejection
 from pipeline.document import DocumentResult
 from pipeline.errors import EXIT_USAGE, exit_status
 from pipeline.intake import iter_inputs
@@ -36,54 +36,14 @@ def configure_prefect(data_dir: Path) -> None:
     os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
 
 
-class OutputSink:
-    """Writes each document's records as soon as it is assembled, so finished work survives."""
-
-    def __init__(self, out_dir: Path, store: object | None, progress: Progress | None) -> None:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        self._records = (out_dir / "records.jsonl").open("w", encoding="utf-8")
-        self._tables = (out_dir / "tables.jsonl").open("w", encoding="utf-8")
-        self._rejected = (out_dir / "rejected.jsonl").open("w", encoding="utf-8")
-        self._store = store
-        self._progress = progress
-        self._task = progress.add_task("pages", total=None) if progress else None
-
-    def on_page(self, document: DocumentInfo, ref: PageRef) -> None:
-        if self._progress is not None and self._task is not None:
-            self._progress.update(self._task, total=document.page_count, completed=ref.number,
-                                  description=f"{document.source} p{ref.number}/{document.page_count}")
-
-    def accept(self, result: DocumentResult | Rejection) -> None:
-        if isinstance(result, Rejection):
-            self._rejected.write(result.model_dump_json() + "\n")
-            self._rejected.flush()
-            if self._store is not None:
-                self._store.save_rejection(result, None)  # type: ignore[attr-defined]
-            return
-        for fact in result.facts:
-            self._records.write(fact.model_dump_json() + "\n")
-        for table in result.tables:
-            self._tables.write(table.model_dump_json() + "\n")
-        self._records.flush()
-        self._tables.flush()
-        if self._store is not None:
-            from pipeline import PIPELINE_VERSION
-
-            self._store.save_document(result, PIPELINE_VERSION)  # type: ignore[attr-defined]
-
-    def close(self) -> None:
-        for handle in (self._records, self._tables, self._rejected):
-            handle.close()
-        if self._store is not None:
-            self._store.close()  # type: ignore[attr-defined]
-
-
 def _open_store(db: str | None, data_dir: Path):
-    try:
-        from pipeline.store import default_url, open_store
-    except ImportError:  # storage layer not installed
-        return None
-    return open_store(db or default_url(data_dir))
+    from flows.sink import open_store
+
+    return open_store(db, data_dir)
+
+
+DASK_HELP = ("Run page tasks on Dask: the address of a running scheduler (tcp://host:8786), "
+             "or local:N for a LocalCluster of N worker processes. Default: in this process.")
 
 
 @app.command()
@@ -95,29 +55,41 @@ def ingest(
     dpi: Annotated[int, typer.Option("--dpi", help="Render resolution for PDF pages.")] = 200,
     data_dir: Annotated[Path, typer.Option("--data-dir", help="Database, Prefect home, user catalogs.")] = Path("data"),
     no_db: Annotated[bool, typer.Option("--no-db", help="Write the JSONL files only.")] = False,
+    dask: Annotated[Optional[str], typer.Option("--dask", envvar="YUSUAN_DASK", help=DASK_HELP)] = None,
 ) -> None:
-    """Ingest disclosures; exit 0 when all were processed, 1 when some were rejected."""
+    """Ingest disclosures; exit 0 when all were processed, 1 when some were rejected.
+
+    A file already stored for this pipeline version is not read again ("unchanged")."""
     if engine not in ("rapidocr", "tesseract"):
         console.print(f"[red]unknown engine {engine!r}[/red]")
         raise typer.Exit(EXIT_USAGE)
     configure_prefect(data_dir)
-    from flows.ingest import ingest_flow
+    from flows.ingest import dask_worker_count, ingest_flow, make_task_runner
+    from flows.sink import OutputSink
 
+    try:
+        runner_ = make_task_runner(dask)
+    except ValueError as exc:
+        console.print(f"[red]--dask: {exc}[/red]")
+        raise typer.Exit(EXIT_USAGE) from exc
+    flow = ingest_flow if runner_ is None else ingest_flow.with_options(task_runner=runner_)
+    prefetch = 0 if runner_ is None else 2 * dask_worker_count(dask)
     settings = Settings(ocr_engine=engine, render_dpi=dpi, data_dir=data_dir)
     inputs = list(iter_inputs(paths))
     store = None if no_db else _open_store(db, data_dir)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console, transient=True) as progress:
-        sink = OutputSink(out, store, progress)
+        sink = OutputSink(out, store, progress, n_documents=len(inputs))
         try:
-            outcome = ingest_flow(inputs, settings, str(data_dir / "catalogs"), sink)
+            outcome = flow(inputs, settings, str(data_dir / "catalogs"), sink, prefetch)
         finally:
             sink.close()
-    _print_summary(outcome.results, outcome.rejections)
+    _print_summary(outcome.results, outcome.rejections, outcome.unchanged)
     raise typer.Exit(exit_status(len(outcome.rejections)))
 
 
-def _print_summary(results: list[DocumentResult], rejections: list[Rejection]) -> None:
+def _print_summary(results: list[DocumentResult], rejections: list[Rejection],
+                   unchanged: list[DocumentInfo] = ()) -> None:
     table = Table(title="yusuan ingest")
     for name in ("source", "pages", "tables", "facts", "needs review", "page failures"):
         table.add_column(name)
@@ -125,9 +97,48 @@ def _print_summary(results: list[DocumentResult], rejections: list[Rejection]) -
         review = sum(1 for f in r.facts if f.status == "needs_review")
         table.add_row(r.document.source, str(r.document.page_count), str(len(r.tables)), str(len(r.facts)),
                       str(review), str(len(r.failures)))
+    for doc in unchanged:
+        table.add_row(doc.source, str(doc.page_count), "-", "-", "-", "unchanged (already stored)")
     for rej in rejections:
         table.add_row(rej.source, "-", "-", "-", "-", f"rejected: {rej.error}")
     Console().print(table)
+
+
+@app.command()
+def serve(
+    watch: Annotated[Path, typer.Option("--watch", help="Inbox folder: new or changed files in it are ingested.")],
+    cron: Annotated[str, typer.Option("--cron", help='Schedule, e.g. "*/15 * * * *".')] = "*/15 * * * *",
+    db: Annotated[Optional[str], typer.Option("--db", help="Database URL (default: SQLite in the data folder).")] = None,
+    engine: Annotated[str, typer.Option("--engine", help="OCR engine: rapidocr or tesseract.")] = "rapidocr",
+    dpi: Annotated[int, typer.Option("--dpi", help="Render resolution for PDF pages.")] = 200,
+    data_dir: Annotated[Path, typer.Option("--data-dir", help="Database, Prefect home, user catalogs.")] = Path("data"),
+    out: Annotated[Optional[Path], typer.Option("--out", help="Folder for each run's JSONL files (default DATA_DIR/inbox-runs).")] = None,
+    settle: Annotated[float, typer.Option("--settle", help="Leave files modified in the last N seconds for the next run.")] = 5.0,
+    dask: Annotated[Optional[str], typer.Option("--dask", envvar="YUSUAN_DASK", help=DASK_HELP)] = None,
+    name: Annotated[str, typer.Option("--name", help="Deployment name (watch-inbox/NAME).")] = "inbox",
+) -> None:
+    """Serve the scheduled ingestion of an inbox folder as a Prefect deployment (blocks; Ctrl-C stops).
+
+    Files go to WATCH/processed/ or WATCH/quarantine/ by outcome; nothing is ever deleted.
+    Uses PREFECT_API_URL when set (a `prefect server start`), else Prefect's ephemeral mode."""
+    if engine not in ("rapidocr", "tesseract"):
+        console.print(f"[red]unknown engine {engine!r}[/red]")
+        raise typer.Exit(EXIT_USAGE)
+    if not watch.is_dir():
+        console.print(f"[red]--watch {watch}: not a folder[/red]")
+        raise typer.Exit(EXIT_USAGE)
+    configure_prefect(data_dir)
+    from prefect.client.schemas.schedules import CronSchedule
+
+    try:
+        CronSchedule(cron=cron)
+    except ValueError as exc:
+        console.print(f"[red]--cron {cron!r}: not a cron expression[/red]")
+        raise typer.Exit(EXIT_USAGE) from exc
+    from flows.serve import serve_inbox
+
+    serve_inbox(watch, cron, data_dir, db=db, engine=engine, dpi=dpi, out=out, settle_seconds=settle,
+                dask=dask, name=name)
 
 
 @app.command("eval")

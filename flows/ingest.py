@@ -1,29 +1,46 @@
 """The Prefect flow behind ``yusuan ingest``: documents, then pages as tasks, then emission.
 
-Tasks pass paths, page references and typed results, never image arrays.
-Bad input is never retried (a retry condition refuses it); an engine crash on
-a page is retried with backoff, then recorded as a page failure.
+Tasks pass paths, page references and typed results, never image arrays, so a
+page task can run in another process or on another machine (Dask) that sees the
+same files.  Bad input is never retried (a retry condition refuses it); an
+engine crash on a page is retried with backoff, then recorded as a page failure.
+
+A page's result is cached (Prefect result persistence under PREFECT_HOME) under
+a key made of the file's sha256, the page index, the pipeline version, a
+fingerprint of the pipeline's code and data, the OCR engine and the settings:
+a run killed half way through a document re-reads none of the pages it had
+finished.  A document already stored for this pipeline version is not read at
+all (``sink.is_stored``): a no-op re-ingest costs one hash and one query.
 """
 
 from __future__ import annotations
 
+import hashlib
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any, Protocol
 
 from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import TaskRun
+from prefect.context import TaskRunContext
 from prefect.states import State
+from prefect.task_runners import ThreadPoolTaskRunner
 
 from models import DocumentInfo, ErrorCode, PageRef, Rejection
 from pipeline import PIPELINE_VERSION
 from pipeline.catalog import Catalog, load_default
-from pipeline.document import DocumentResult, PageFailure, assemble, read_page
+from pipeline.document import DocumentResult, PageFailure, assemble
 from pipeline.errors import YusuanError
 from pipeline.intake import IntakeLimits, open_document, page_refs
-from pipeline.ocr import OcrEngine, make_engine
-from pipeline.page import PageResult
+from pipeline.ocr import OcrEngine, OcrEngineError, make_engine
+from pipeline.page import PageResult, process_page
 from pipeline.settings import Settings
+
+PAGE_RETRY_DELAYS = [1, 5]
 
 
 @cache
@@ -37,6 +54,37 @@ def _catalog(extra_dir: str | None) -> Catalog:
     return load_default(extra_dir)
 
 
+@cache
+def code_fingerprint() -> str:
+    """sha256 over the pipeline's and models' source and data files.
+
+    Part of the page cache key, so a code change without a PIPELINE_VERSION bump
+    (every developer's checkout) never serves pages read by older code.
+    """
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for package in ("pipeline", "models"):
+        for path in sorted((root / package).rglob("*")):
+            if path.suffix in (".py", ".csv", ".json") and "__pycache__" not in path.parts:
+                digest.update(path.relative_to(root).as_posix().encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def page_cache_key(context: TaskRunContext | None, parameters: dict[str, Any]) -> str:
+    """(file sha256, page, pipeline version + code, engine, settings): what a page's reading depends on.
+
+    The file's path and name are left out on purpose: the same bytes under another
+    name are the same page.  ``data_dir`` is not part of the reading either.  The engine
+    is named by ``settings.ocr_engine``; tests that swap in a fake engine turn caching off.
+    """
+    ref: PageRef = parameters["ref"]
+    settings: Settings = parameters["settings"]
+    recipe = settings.model_dump_json(exclude={"data_dir"})  # includes ocr_engine and render_dpi
+    parts = [PIPELINE_VERSION, code_fingerprint(), ref.sha256, str(ref.index), ref.media_type, recipe]
+    return "page-" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
 def _retry_unless_bad_input(task: object, task_run: TaskRun, state: State) -> bool:
     """Transient faults are retried; an input the user must fix is not."""
     try:
@@ -48,20 +96,42 @@ def _retry_unless_bad_input(task: object, task_run: TaskRun, state: State) -> bo
     return False
 
 
-@task(name="intake", retries=2, retry_delay_seconds=[1, 5], retry_condition_fn=_retry_unless_bad_input)
+@task(name="intake", retries=2, retry_delay_seconds=[1, 5], retry_condition_fn=_retry_unless_bad_input,
+      cache_policy=NO_CACHE)
 def intake_task(path: Path, max_pixels: int) -> DocumentInfo:
     return open_document(path, IntakeLimits(max_pixels=max_pixels))
 
 
-@task(name="page", retries=2, retry_delay_seconds=[1, 5], retry_condition_fn=_retry_unless_bad_input)
+@task(name="page", retries=len(PAGE_RETRY_DELAYS), retry_delay_seconds=PAGE_RETRY_DELAYS,
+      retry_condition_fn=_retry_unless_bad_input, cache_key_fn=page_cache_key, persist_result=True,
+      task_run_name="page-{ref.source}-p{ref.number}")
 def page_task(ref: PageRef, settings: Settings) -> PageResult | PageFailure:
-    return read_page(ref, settings, _engine(settings.ocr_engine))
+    """One page.  A page the input itself spoils is a (cached) PageFailure; an engine fault raises,
+    so Prefect retries it, and is never cached."""
+    try:
+        return process_page(ref, settings, _engine(settings.ocr_engine))
+    except YusuanError as exc:
+        return PageFailure(page=ref.number, category=str(exc.code), message=exc.message)
 
 
-@task(name="assemble")
+@task(name="assemble", cache_policy=NO_CACHE)
 def assemble_task(document: DocumentInfo, outcomes: list[PageResult | PageFailure], settings: Settings,
                   catalog_dir: str | None) -> DocumentResult:
     return assemble(document, outcomes, settings, _catalog(catalog_dir))
+
+
+@dataclass(frozen=True)
+class Unchanged:
+    """A document whose records are already stored for this pipeline version: not read again."""
+
+    document: DocumentInfo
+
+
+Outcome = DocumentResult | Rejection | Unchanged
+
+
+class Sink(Protocol):
+    def accept(self, result: Outcome) -> None: ...
 
 
 @dataclass
@@ -70,41 +140,120 @@ class IngestOutcome:
 
     results: list[DocumentResult] = field(default_factory=list)
     rejections: list[Rejection] = field(default_factory=list)
+    unchanged: list[DocumentInfo] = field(default_factory=list)
 
 
-def ingest_document(path: Path, settings: Settings, catalog_dir: str | None,
-                    on_page: object = None) -> DocumentResult | Rejection:
+def _page_failure(ref: PageRef, state: State) -> PageFailure:
+    """The failure of a page task whose retries are spent."""
+    exc = state.result(raise_on_failure=False)
+    category = "ocr_engine" if isinstance(exc, OcrEngineError) else str(ErrorCode.INTERNAL_ERROR)
+    return PageFailure(page=ref.number, category=category, message=f"{type(exc).__name__}: {exc}")
+
+
+@dataclass
+class _InFlight:
+    """A document whose pages have been submitted; finished in input order."""
+
+    path: Path
+    document: DocumentInfo | None = None
+    early: Rejection | Unchanged | None = None  # decided at intake, no pages
+    pages: list[tuple[PageRef, Any]] = field(default_factory=list)  # (ref, PrefectFuture)
+
+
+def _start(path: Path, settings: Settings, is_stored: Callable[[str], bool] | None) -> _InFlight:
     try:
         document = intake_task(path, settings.max_page_pixels)
     except YusuanError as exc:
-        return exc.to_rejection()
+        return _InFlight(path, early=exc.to_rejection())
+    if is_stored is not None and is_stored(document.sha256):
+        return _InFlight(path, document=document, early=Unchanged(document))
+    pages = [(ref, page_task.submit(ref, settings)) for ref in page_refs(document)]
+    return _InFlight(path, document=document, pages=pages)
+
+
+def _finish(item: _InFlight, settings: Settings, catalog_dir: str | None,
+            on_page: Callable[[DocumentInfo, PageRef], None] | None) -> Outcome:
+    if item.early is not None:
+        return item.early
+    assert item.document is not None
     outcomes: list[PageResult | PageFailure] = []
-    for ref in page_refs(document):
-        outcomes.append(page_task(ref, settings))
-        if callable(on_page):
-            on_page(document, ref)
+    for ref, future in item.pages:
+        future.wait()
+        state = future.state
+        outcomes.append(state.result() if state.is_completed() else _page_failure(ref, state))
+        if on_page is not None:
+            on_page(item.document, ref)
     try:
-        return assemble_task(document, outcomes, settings, catalog_dir)
+        return assemble_task(item.document, outcomes, settings, catalog_dir)
     except Exception as exc:  # noqa: BLE001 - one document's defect must not end the batch
-        logger = get_run_logger()
-        logger.exception("assembling %s failed", document.source)
-        return Rejection(source=document.source, error=ErrorCode.INTERNAL_ERROR,
-                         message=f"{document.source}: yusuan failed while assembling it ({type(exc).__name__}: {exc}); "
-                                 "please report this with the file")
+        get_run_logger().exception("assembling %s failed", item.document.source)
+        return Rejection(source=item.document.source, error=ErrorCode.INTERNAL_ERROR,
+                         message=f"{item.document.source}: yusuan failed while assembling it "
+                                 f"({type(exc).__name__}: {exc}); please report this with the file")
 
 
-@flow(name="ingest", version=PIPELINE_VERSION, log_prints=False)
+@flow(name="ingest", version=PIPELINE_VERSION, log_prints=False, task_runner=ThreadPoolTaskRunner(max_workers=1))
 def ingest_flow(paths: list[Path], settings: Settings, catalog_dir: str | None = None,
-                sink: object = None) -> IngestOutcome:
-    """Ingest each path in turn; ``sink`` (if given) receives each result as soon as it is ready,
-    so what is done is written even if a later document fails."""
+                sink: Any = None, prefetch_pages: int = 0) -> IngestOutcome:
+    """Ingest each path; ``sink`` (if given) receives each outcome, in input order, as soon as it is
+    ready, so what is done is written even if a later document fails.
+
+    Page tasks go to the flow's task runner: by default one worker thread (pages one after
+    another, as OCR is CPU-bound); ``ingest_flow.with_options(task_runner=DaskTaskRunner(...))``
+    spreads them over Dask workers.  ``prefetch_pages`` is how many pages may be submitted
+    ahead of the document being finished (0: one document at a time), so several small
+    documents keep several workers busy.
+    """
+    on_page = getattr(sink, "on_page", None)
+    is_stored = getattr(sink, "is_stored", None)
     outcome = IngestOutcome()
-    for path in paths:
-        result = ingest_document(path, settings, catalog_dir, on_page=getattr(sink, "on_page", None))
+    in_flight: deque[_InFlight] = deque()
+
+    def finish_first() -> None:
+        result = _finish(in_flight.popleft(), settings, catalog_dir, on_page)
         if isinstance(result, Rejection):
             outcome.rejections.append(result)
+        elif isinstance(result, Unchanged):
+            outcome.unchanged.append(result.document)
         else:
             outcome.results.append(result)
         if sink is not None:
-            sink.accept(result)  # type: ignore[attr-defined]
+            sink.accept(result)
+
+    for path in paths:
+        in_flight.append(_start(path, settings, is_stored))
+        while in_flight and sum(len(item.pages) for item in in_flight) > prefetch_pages:
+            finish_first()
+        while in_flight and in_flight[0].early is not None:
+            finish_first()
+    while in_flight:
+        finish_first()
     return outcome
+
+
+def make_task_runner(dask: str | None) -> Any:
+    """The task runner for ``--dask``: None (in process), ``local:N`` (a LocalCluster of N worker
+    processes on loopback) or the address of a running scheduler (``tcp://host:8786``)."""
+    if not dask:
+        return None
+    from prefect_dask import DaskTaskRunner
+
+    if dask.startswith("local:"):
+        workers = int(dask.split(":", 1)[1])
+        if workers < 1:
+            raise ValueError("local:N needs N >= 1")
+        return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True,
+                                              "host": "127.0.0.1", "dashboard_address": None})
+    return DaskTaskRunner(address=dask)
+
+
+def dask_worker_count(dask: str | None) -> int:
+    """Workers to keep busy: N for local:N; for a remote scheduler, asked once from it."""
+    if not dask:
+        return 1
+    if dask.startswith("local:"):
+        return int(dask.split(":", 1)[1])
+    from distributed import Client
+
+    with Client(dask, timeout=30) as client:
+        return max(1, len(client.scheduler_info().get("workers", {})))

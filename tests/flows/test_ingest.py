@@ -34,13 +34,23 @@ def _failing_engine(image: np.ndarray) -> LineReading:
     raise OcrEngineError("engine crashed")
 
 
+def use_engine(monkeypatch: pytest.MonkeyPatch, engine: object) -> None:
+    """Swap the flow's engine; the page cache is keyed by the engine's *name*, so it is turned
+    off (a fake must not be served pages read by the real engine, nor leave its own behind),
+    and retries wait no time."""
+    import flows.ingest
+    from prefect.cache_policies import NO_CACHE
+
+    monkeypatch.setattr(flows.ingest, "_engine", lambda name: engine)
+    monkeypatch.setattr(flows.ingest, "page_task", flows.ingest.page_task.with_options(
+        cache_policy=NO_CACHE, persist_result=False, retry_delay_seconds=0))
+
+
 @pytest.fixture
 def fake_engine(monkeypatch: pytest.MonkeyPatch, prefect_harness: None) -> FakeEngine:
     """Replace the cached real engine of the flow by a fake that reads every line as "0"."""
-    import flows.ingest
-
     engine = FakeEngine(lambda image: LineReading("0", 0.99))
-    monkeypatch.setattr(flows.ingest, "_engine", lambda name: engine)
+    use_engine(monkeypatch, engine)
     return engine
 
 
@@ -118,11 +128,15 @@ def test_an_engine_crash_is_a_page_failure_not_a_crash(prefect_harness: None, mo
                                                        tmp_path: Path) -> None:
     import flows.ingest
 
-    monkeypatch.setattr(flows.ingest, "_engine", lambda name: FakeEngine(_failing_engine))
+    engine = FakeEngine(_failing_engine)
+    use_engine(monkeypatch, engine)
     (tmp_path / "budget.pdf").write_bytes(budget_pdf_bytes())
     outcome = flows.ingest.ingest_flow([tmp_path / "budget.pdf"], Settings(), None, None)
     assert outcome.rejections == []
     (result,) = outcome.results
     assert [(f.page, f.category) for f in result.failures] == [(1, "ocr_engine")]
     assert result.facts == () and result.pages_processed == 0
+    # The crash was retried (it may be transient) before it was recorded: 1 + len(PAGE_RETRY_DELAYS) tries.
+    calls_per_try = engine.calls // (1 + len(flows.ingest.PAGE_RETRY_DELAYS))
+    assert calls_per_try > 0 and engine.calls == calls_per_try * (1 + len(flows.ingest.PAGE_RETRY_DELAYS))
 

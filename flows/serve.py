@@ -1,0 +1,186 @@
+"""Scheduled ingestion: a served Prefect deployment that empties an inbox folder.
+
+``yusuan serve --watch DIR --cron "*/15 * * * *"`` serves the flow
+:func:`watch_inbox` with a cron schedule.  Each run ingests every new or
+changed file directly in DIR (changed: its sha256 is not stored for this
+pipeline version) and then moves each file, by outcome, to ``DIR/processed/``
+(records stored, or already stored) or ``DIR/quarantine/`` (rejected).  Files
+are only ever moved with ``os.replace`` to a name that is free, never deleted
+or overwritten.  A run ends with a markdown artifact: files, facts, review
+counts, rejects.
+
+A run killed part way leaves its files in DIR; the next run finds the
+documents that were already stored (no OCR, no new rows) and moves them.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, get_run_logger
+from prefect.artifacts import create_markdown_artifact
+from prefect.runtime import flow_run
+
+from models import Rejection
+from pipeline import PIPELINE_VERSION
+from pipeline.document import DocumentResult
+from pipeline.settings import Settings
+
+PROCESSED = "processed"
+QUARANTINE = "quarantine"
+ARTIFACT_KEY = "yusuan-inbox-run"
+DEPLOYMENT_NAME = "inbox"
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    name: str
+    outcome: str  # processed, unchanged, rejected:<code>
+    facts: int
+    needs_review: int
+    moved_to: str
+
+
+def inbox_files(inbox: Path, settle_seconds: float, now: float | None = None) -> list[Path]:
+    """Regular, visible files directly in ``inbox``, oldest name first; files modified in the last
+    ``settle_seconds`` are left for the next run (they may still be being copied in)."""
+    now = time.time() if now is None else now
+    files = []
+    for path in sorted(inbox.iterdir()):
+        if path.name.startswith(".") or not path.is_file():
+            continue
+        if now - path.stat().st_mtime < settle_seconds:
+            continue
+        files.append(path)
+    return files
+
+
+def move_without_overwrite(path: Path, folder: Path, tag: str) -> Path:
+    """Move ``path`` into ``folder``; if the name is taken, add ``tag`` (and a counter) to it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / path.name
+    n = 0
+    while target.exists():
+        n += 1
+        suffix = f".{tag}" if n == 1 else f".{tag}-{n}"
+        target = folder / f"{path.stem}{suffix}{path.suffix}"
+    os.replace(path, target)
+    return target
+
+
+class _Recorder:
+    """Passes every outcome on to the real sink and keeps a line per input for the summary."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+        self.outcomes: list[Any] = []
+
+    def is_stored(self, sha256: str) -> bool:
+        return self._inner.is_stored(sha256)
+
+    def on_page(self, document: Any, ref: Any) -> None:
+        self._inner.on_page(document, ref)
+
+    def accept(self, result: Any) -> None:
+        self._inner.accept(result)
+        self.outcomes.append(result)
+
+
+def _describe(result: Any, store: Any) -> tuple[str, int, int]:
+    if isinstance(result, Rejection):
+        return f"rejected: {result.error}", 0, 0
+    if isinstance(result, DocumentResult):
+        facts = result.facts
+        label = "processed" if not result.failures else f"processed ({len(result.failures)} page failures)"
+    else:
+        facts = tuple(store.facts_for(result.document.sha256, PIPELINE_VERSION)) if store is not None else ()
+        label = "unchanged (already stored)"
+    return label, len(facts), sum(1 for f in facts if f.status == "needs_review")
+
+
+def summary_markdown(inbox: Path, rows: list[FileOutcome]) -> str:
+    rejected = [r for r in rows if r.outcome.startswith("rejected")]
+    lines = [
+        f"# yusuan inbox run: {inbox}",
+        "",
+        f"- files: {len(rows)} (processed {sum(r.outcome.startswith('processed') for r in rows)}, "
+        f"unchanged {sum(r.outcome.startswith('unchanged') for r in rows)}, rejected {len(rejected)})",
+        f"- facts: {sum(r.facts for r in rows)}",
+        f"- needs review: {sum(r.needs_review for r in rows)}",
+        f"- rejects: {len(rejected)}",
+        f"- pipeline version: {PIPELINE_VERSION}",
+        "",
+    ]
+    if rows:
+        lines += ["| file | outcome | facts | needs review | moved to |", "|---|---|---:|---:|---|"]
+        lines += [f"| {r.name} | {r.outcome} | {r.facts} | {r.needs_review} | {r.moved_to} |" for r in rows]
+    else:
+        lines.append("No new files.")
+    return "\n".join(lines) + "\n"
+
+
+@flow(name="watch-inbox", version=PIPELINE_VERSION, log_prints=False)
+def watch_inbox(inbox: str, data_dir: str = "data", db: str | None = None, engine: str = "rapidocr",
+                dpi: int = 200, out: str | None = None, settle_seconds: float = 5.0,
+                dask: str | None = None) -> list[FileOutcome]:
+    """Ingest the inbox's new files, move each by outcome, publish a summary artifact."""
+    from flows.ingest import dask_worker_count, ingest_flow, make_task_runner
+    from flows.sink import OutputSink, open_store
+
+    logger = get_run_logger()
+    folder, data = Path(inbox), Path(data_dir)
+    files = inbox_files(folder, settle_seconds)
+    rows: list[FileOutcome] = []
+    if files:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        run_out = Path(out) if out else data / "inbox-runs"
+        run_out = run_out / f"{stamp}-{flow_run.get_name() or 'run'}"
+        settings = Settings(ocr_engine=engine, render_dpi=dpi, data_dir=data)
+        store = open_store(db, data)
+        recorder = _Recorder(OutputSink(run_out, store))
+        runner = make_task_runner(dask)
+        ingest = ingest_flow if runner is None else ingest_flow.with_options(task_runner=runner)
+        prefetch = 0 if runner is None else 2 * dask_worker_count(dask)
+        report_store = open_store(db, data)  # the sink closes its own store
+        try:
+            try:
+                ingest(files, settings, str(data / "catalogs"), recorder, prefetch)
+            finally:
+                recorder._inner.close()
+            # One outcome per input, in input order (ingest_flow's contract).
+            for path, result in zip(files, recorder.outcomes, strict=True):
+                label, facts, review = _describe(result, report_store)
+                target = QUARANTINE if isinstance(result, Rejection) else PROCESSED
+                moved = move_without_overwrite(path, folder / target, stamp)
+                rows.append(FileOutcome(path.name, label, facts, review, f"{target}/{moved.name}"))
+        finally:
+            report_store.close()
+    logger.info("inbox %s: %d file(s)", folder, len(rows))
+    create_markdown_artifact(markdown=summary_markdown(folder, rows), key=ARTIFACT_KEY,
+                             description=f"yusuan inbox run over {folder}")
+    return rows
+
+
+def serve_inbox(inbox: Path, cron: str, data_dir: Path, db: str | None = None, engine: str = "rapidocr",
+                dpi: int = 200, out: Path | None = None, settle_seconds: float = 5.0,
+                dask: str | None = None, name: str = DEPLOYMENT_NAME) -> None:
+    """Serve :func:`watch_inbox` as the deployment ``watch-inbox/<name>`` on ``cron``; blocks until stopped.
+
+    One run at a time (``limit=1``): two runs never move the same file.
+    """
+    parameters = {
+        "inbox": str(inbox.resolve()),
+        "data_dir": str(data_dir.resolve()),
+        "db": db,
+        "engine": engine,
+        "dpi": dpi,
+        "out": str(out.resolve()) if out else None,
+        "settle_seconds": settle_seconds,
+        "dask": dask,
+    }
+    watch_inbox.serve(name=name, cron=cron, parameters=parameters, limit=1)

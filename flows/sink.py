@@ -1,0 +1,86 @@
+"""Where the ingest flow's outcomes go: JSONL files, the database, a progress display.
+
+No Prefect and no Typer here: the CLI and the scheduled inbox flow share it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from models import DocumentInfo, PageRef, Rejection
+from pipeline import PIPELINE_VERSION
+from pipeline.document import DocumentResult
+
+
+class OutputSink:
+    """Writes each document's records as soon as it is assembled, so finished work survives.
+
+    A document already stored for this pipeline version (``is_stored``) is not read again;
+    its stored facts are written to records.jsonl again, so records.jsonl always holds
+    every fact of every input of the run.  tables.jsonl has only the documents read in
+    this run (the grids of earlier runs are in the database's ``tables`` and ``cells``).
+    The database is never written twice for one (sha256, pipeline version).
+    """
+
+    def __init__(self, out_dir: Path, store: Any | None, progress: Any | None = None,
+                 n_documents: int | None = None) -> None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        self._records = (out_dir / "records.jsonl").open("w", encoding="utf-8")
+        self._tables = (out_dir / "tables.jsonl").open("w", encoding="utf-8")
+        self._rejected = (out_dir / "rejected.jsonl").open("w", encoding="utf-8")
+        self._store = store
+        self._progress = progress
+        self._documents = progress.add_task("documents", total=n_documents) if progress else None
+        self._pages = progress.add_task("pages", total=None) if progress else None
+        self.facts_written = 0
+
+    def is_stored(self, sha256: str) -> bool:
+        return self._store is not None and self._store.has_document(sha256, PIPELINE_VERSION)
+
+    def on_page(self, document: DocumentInfo, ref: PageRef) -> None:
+        if self._progress is not None:
+            self._progress.update(self._pages, total=document.page_count, completed=ref.number,
+                                  description=f"{document.source} p{ref.number}/{document.page_count}")
+
+    def _advance(self, label: str) -> None:
+        if self._progress is not None:
+            self._progress.update(self._documents, advance=1, description=f"documents ({label})")
+
+    def accept(self, result: Any) -> None:
+        if isinstance(result, Rejection):
+            self._rejected.write(result.model_dump_json() + "\n")
+            self._rejected.flush()
+            if self._store is not None:
+                self._store.save_rejection(result, None)
+            self._advance(result.source)
+            return
+        if isinstance(result, DocumentResult):
+            facts, tables = result.facts, result.tables
+            document = result.document
+        else:  # Unchanged: already stored, re-emit what the database holds
+            document = result.document
+            facts, tables = self._store.facts_for(document.sha256, PIPELINE_VERSION), ()
+        for fact in facts:
+            self._records.write(fact.model_dump_json() + "\n")
+        for table in tables:
+            self._tables.write(table.model_dump_json() + "\n")
+        self._records.flush()
+        self._tables.flush()
+        self.facts_written += len(facts)
+        if isinstance(result, DocumentResult) and self._store is not None:
+            self._store.save_document(result, PIPELINE_VERSION)
+        self._advance(document.source)
+
+    def close(self) -> None:
+        for handle in (self._records, self._tables, self._rejected):
+            handle.close()
+        if self._store is not None:
+            self._store.close()
+
+
+def open_store(db: str | None, data_dir: Path) -> Any:
+    """The database at ``db``, or the embedded SQLite file in ``data_dir``."""
+    from pipeline.store import default_url, open_store as _open
+
+    return _open(db or default_url(data_dir))
