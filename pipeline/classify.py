@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from models import TableKind
-from pipeline.text import normalize
+from pipeline.text import confusion_key, normalize
 
 # Printed title variants per kind, year omitted.  The first is the canonical
 # title of RECORDS.md; the others are forms county disclosures print.
@@ -60,7 +60,7 @@ class KindMatch:
 
 
 def title_key(text: str) -> str:
-    key = normalize(text).translate(_QUOTES)
+    key = confusion_key(text).translate(_QUOTES)
     key = re.sub(r"^(?:预算公开表|部门公开表|公开表)\s*\d*", "", key)
     # 表一2025年预算收支总表 (a table of contents line) and the bare year prefix.
     key = re.sub(r"^表[一二三四五六七八九十]+", "", key)

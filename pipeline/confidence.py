@@ -1,8 +1,9 @@
 """From evidence to one probability per fact, and the review status.
 
-Until a model is fitted on degraded samples (see BENCHMARKS.md), the
-probability is the weakest OCR confidence among the fact's cells, capped
-hard when any check failed: a fact that broke a check is never accepted.
+The probability comes from the fitted model (pipeline/calibration.py); without
+one it is the weakest OCR confidence among the fact's cells.  Either way a
+fact that broke a check is never accepted: its confidence is capped and its
+reasons say why.
 """
 
 from __future__ import annotations
@@ -10,12 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from models import Fact
+from pipeline.calibration import packaged_model
 from pipeline.facts import DraftFact
 
 # A fact with a failed check is worth at most this much confidence.
 _FAILED_CHECK_CAP = 0.5
 # Reasons that explain a fact without doubting it.
-_INFORMATIONAL = frozenset({"corrected_by_arithmetic"})
+_INFORMATIONAL = frozenset({"corrected_by_arithmetic", "rounding_difference"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,9 +28,14 @@ class DocumentIdentity:
 
 def finish(draft: DraftFact, document: DocumentIdentity, accept_threshold: float) -> Fact:
     doubts = [r for r in draft.reasons if r not in _INFORMATIONAL]
-    confidence = max(0.0, min(1.0, draft.ocr_confidence))
-    if doubts:
-        confidence = min(confidence, _FAILED_CHECK_CAP)
+    model = packaged_model()
+    if model is not None:
+        # The model already weighs failed checks; capping would spoil its calibration.
+        confidence = model.probability(draft)
+    else:
+        confidence = max(0.0, min(1.0, draft.ocr_confidence))
+        if doubts:
+            confidence = min(confidence, _FAILED_CHECK_CAP)
     reasons = list(dict.fromkeys(draft.reasons))
     if confidence < accept_threshold and not doubts:
         reasons.append("low_ocr_confidence")

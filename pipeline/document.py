@@ -16,8 +16,9 @@ from pipeline.codes import assign_codes
 from pipeline.confidence import DocumentIdentity, finish
 from pipeline.emit import table_record
 from pipeline.errors import YusuanError
-from pipeline.facts import draft_facts
+from pipeline.facts import DraftFact, draft_facts
 from pipeline.forms import form_facts_for_document
+from pipeline.match import canonical_labels
 from pipeline.ocr.base import OcrEngine, OcrEngineError
 from pipeline.page import PageResult, process_page
 from pipeline.resolve import ResolvedTable, resolve_tables
@@ -53,20 +54,28 @@ def read_page(ref: PageRef, settings: Settings, engine: OcrEngine) -> PageResult
 
 def assemble(document: DocumentInfo, outcomes: Iterable[PageResult | PageFailure], settings: Settings,
              catalog: Catalog) -> DocumentResult:
+    outcomes = list(outcomes)
     pages = [o for o in outcomes if isinstance(o, PageResult)]
     failures = tuple(o for o in outcomes if isinstance(o, PageFailure))
-    pages.sort(key=lambda p: p.ref.index)
-    resolved = resolve_tables(pages, settings.title_match_threshold)
-    drafts = [draft for index, table in enumerate(resolved) for draft in draft_facts(index, table)]
-    # Stable sort by table keeps document order with the forms (read over the whole document) merged in.
-    drafts = sorted(drafts + form_facts_for_document(resolved), key=lambda d: d.table_index)
-    drafts = assign_codes(drafts, catalog, settings.label_match_threshold)
-    drafts = validate(drafts, logical_tables(resolved)).drafts
+    resolved, drafts = draft_document(pages, settings, catalog)
     identity = DocumentIdentity(sha256=document.sha256, source=document.source)
     facts = tuple(finish(d, identity, settings.accept_threshold) for d in drafts)
     tables = tuple(table_record(t, document.sha256, document.source) for t in resolved)
     return DocumentResult(document=document, facts=facts, tables=tables, failures=failures,
                           pages_processed=len(pages))
+
+
+def draft_document(pages: list[PageResult], settings: Settings,
+                   catalog: Catalog) -> tuple[list[ResolvedTable], list[DraftFact]]:
+    """Every fact of the document with its evidence, before confidence and status."""
+    pages = sorted(pages, key=lambda p: p.ref.index)
+    resolved = resolve_tables(pages, settings.title_match_threshold)
+    drafts = [draft for index, table in enumerate(resolved) for draft in draft_facts(index, table)]
+    # Stable sort by table keeps document order with the forms (read over the whole document) merged in.
+    drafts = sorted(drafts + form_facts_for_document(resolved), key=lambda d: d.table_index)
+    drafts = assign_codes(drafts, catalog, settings.label_match_threshold)
+    drafts = canonical_labels(drafts, catalog, settings.label_match_threshold)
+    return resolved, validate(drafts, logical_tables(resolved)).drafts
 
 
 def logical_tables(resolved: list[ResolvedTable]) -> dict[int, int]:

@@ -117,7 +117,7 @@ def _normalise_value(text: str) -> tuple[str, str, tuple[str, ...]]:
     number = parse_decimal(text)
     if number is not None:
         return format(number, "f"), "number", ()
-    return normalize(text), "text", ("unparseable_number",)
+    return " ".join(text.split()), "text", ("unparseable_number",)
 
 
 def _catalog_facts(index: int, table: ResolvedTable) -> list[DraftFact]:

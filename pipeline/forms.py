@@ -40,7 +40,7 @@ from rapidfuzz import fuzz, process
 from models import Grid, GridCell, TableKind
 from pipeline.facts import DraftFact
 from pipeline.resolve import ResolvedTable
-from pipeline.text import normalize, parse_decimal, strip_enumeration
+from pipeline.text import confusion_key, normalize, parse_decimal, strip_enumeration
 
 FORM_KINDS = frozenset({TableKind.PERFORMANCE_OVERALL, TableKind.PERFORMANCE_PROJECT})
 
@@ -135,7 +135,7 @@ def _choices(names_only: bool) -> dict[str, FormKey]:
 
 def key_text(text: str) -> str:
     """The comparison key of a key cell: normalised, no enumeration, no trailing colon, no 其中 prefix."""
-    key = strip_enumeration(normalize(text)).rstrip(":").strip()
+    key = strip_enumeration(confusion_key(text)).rstrip(":").strip()
     for prefix in ("其中:", "其中"):
         key = key.removeprefix(prefix)
     return key

@@ -18,7 +18,7 @@ from importlib import resources
 from rapidfuzz import fuzz, process
 
 from models import Grid, GridCell
-from pipeline.text import normalize, parse_decimal, strip_enumeration
+from pipeline.text import confusion_key, normalize, parse_decimal, strip_enumeration
 
 _YEAR_HEADER = re.compile(r"^(\d{4})(年?)(合计|预算数|财政拨款)?$")
 # Header terms whose column holds row labels (names), not amounts.
@@ -63,6 +63,11 @@ def header_vocabulary() -> tuple[str, ...]:
         return tuple(row["term"] for row in csv.DictReader(handle) if "{year}" not in row["term"])
 
 
+@cache
+def _header_choices() -> tuple[str, ...]:
+    return tuple(confusion_key(term) for term in header_vocabulary())
+
+
 def canonical_header(text: str) -> tuple[str, float]:
     """The canonical spelling of a column-header cell and the match score (0..100).
 
@@ -75,7 +80,9 @@ def canonical_header(text: str) -> tuple[str, float]:
         return key, 0.0
     if _YEAR_HEADER.match(key):
         return key, 100.0
-    match = process.extractOne(key, header_vocabulary(), scorer=fuzz.ratio)
+    match = process.extractOne(confusion_key(key), _header_choices(), scorer=fuzz.ratio)
+    if match:
+        match = (header_vocabulary()[match[2]], match[1], match[2])
     if match and match[1] >= _HEADER_MATCH_SCORE:
         return match[0], float(match[1])
     # Short words: one damaged character of four already costs 25 points (项自 for 项目).

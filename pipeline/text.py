@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Protocol
 
-__all__ = ["collapse_doubled", "normalize", "parse_decimal", "strip_enumeration", "to_simplified"]
+__all__ = ["collapse_doubled", "confusion_key", "normalize", "parse_decimal", "strip_enumeration", "to_simplified"]
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 
@@ -101,3 +101,23 @@ def parse_decimal(text: str | None) -> Decimal | None:
         return Decimal(cleaned)
     except InvalidOperation:  # pragma: no cover - the regex admits only valid literals
         return None
+
+
+@cache
+def _confusions() -> dict[int, str]:
+    """Characters OCR reads for others (全 for 金 …), from pipeline/data/ocr_confusions.csv."""
+    import csv
+    from importlib import resources
+
+    with resources.files("pipeline.data").joinpath("ocr_confusions.csv").open(encoding="utf-8") as handle:
+        return str.maketrans({row["read"]: row["meant"] for row in csv.DictReader(handle)})
+
+
+def confusion_key(text: str) -> str:
+    """:func:`normalize`, then each confusable character replaced by the one it is mistaken for.
+
+    Both sides of a comparison must use it: it merges characters (安全 and 资金
+    compare equal), which is right for matching a damaged word to a vocabulary and
+    wrong for anything else.
+    """
+    return normalize(text).translate(_confusions())
