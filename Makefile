@@ -14,8 +14,9 @@ demo: setup
 	.venv/bin/yusuan ingest samples/*/*_mild.pdf samples/*/*_harsh.pdf --out out/demo
 	.venv/bin/yusuan eval out/demo --samples samples
 
+# The storage tests also run against a throwaway PostgreSQL (installed from Debian's packages if missing).
 test: setup
-	$(PY) -m pytest
+	bash scripts/with_postgres.sh $(PY) -m pytest
 
 # Rebuild every sample (born-digital PDF, mild and harsh scans, truth) from samples/spec/.
 samples: setup

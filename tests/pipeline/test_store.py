@@ -152,7 +152,7 @@ EMPTY = dict.fromkeys(EXPECTED, 0)
 def test_fresh_database_is_migrated_to_head(store: Store, db_url: str) -> None:
     head = ScriptDirectory.from_config(alembic_config(db_url)).get_current_head()
     with store.engine.connect() as connection:
-        assert MigrationContext.configure(connection).get_current_revision() == head == "0001"
+        assert MigrationContext.configure(connection).get_current_revision() == head == "0002"
         names = inspect(connection)
         assert set(names.get_table_names()) >= {
             "documents", "pages", "tables", "cells", "facts", "review_events", "rejections"}
