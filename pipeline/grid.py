@@ -28,6 +28,9 @@ _LINE_SUPPORT = 0.6
 _FAINT_LINE_CONTRAST = 35
 # ... along at least this share of the boundary (dashes and breaks allowed).
 _FAINT_LINE_SHARE = 0.35
+_LONE_FAINT_LINE_SHARE = 0.6
+# Line masks covering this share of a boundary settle it whatever the text does.
+_SURE_COVERAGE = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +65,8 @@ def build_grid(region: BBox, lines: RulingLines, text_ink: np.ndarray, tol: Grid
     if len(row_edges) < 2 or len(col_edges) < 2:
         return None
     slots = _SlotGeometry(row_edges, col_edges)
-    coverage = _boundary_coverage(slots, lines, tol.merge_px)
-    present = {b for b, share in coverage.items() if share >= tol.boundary_coverage}
+    coverage = _boundary_coverage(slots, lines, text_ink, tol)
+    present = set(coverage_present(coverage, slots, text_ink, tol))
     present |= _broken_lines(slots, coverage, present, text_ink, tol)
     if gray is not None:
         present |= _faint_lines(slots, present, gray, text_ink, tol)
@@ -200,7 +203,9 @@ def _share(profile: np.ndarray, start: float, end: float) -> float:
     return float(segment.mean()) if segment.size else 1.0
 
 
-def _boundary_coverage(slots: _SlotGeometry, lines: RulingLines, half_width: float) -> dict[_Boundary, float]:
+def _boundary_coverage(slots: _SlotGeometry, lines: RulingLines, text_ink: np.ndarray,
+                       tol: GridTolerances) -> dict[_Boundary, float]:
+    half_width = tol.merge_px
     v_profiles = [_profile(lines.vertical_mask, x, half_width, True) for x in slots.col_edges]
     h_profiles = [_profile(lines.horizontal_mask, y, half_width, False) for y in slots.row_edges]
     coverage = {}
@@ -210,6 +215,18 @@ def _boundary_coverage(slots: _SlotGeometry, lines: RulingLines, half_width: flo
         else:
             coverage[b] = _share(h_profiles[b.row + 1], slots.col_edges[b.col], slots.col_edges[b.col + 1])
     return coverage
+
+
+def coverage_present(coverage: dict[_Boundary, float], slots: _SlotGeometry, text_ink: np.ndarray,
+                     tol: GridTolerances) -> list[_Boundary]:
+    """Boundaries the line masks show.
+
+    Half covered is a line.  Less is a line only if no text straddles the
+    boundary: strokes of two neighbouring glyphs (the 一 of 合 and the 十 of 计)
+    can line up into a short "ruling line" across a merged header cell.
+    """
+    return [b for b, share in coverage.items()
+            if share >= _SURE_COVERAGE or (share >= tol.boundary_coverage and not _ink_crosses(text_ink, b, slots, tol.text_gap_px))]
 
 
 def _line_support(slots: _SlotGeometry, present: set[_Boundary], b: _Boundary) -> float:
@@ -244,11 +261,12 @@ def _faint_lines(slots: _SlotGeometry, present: set[_Boundary], gray: np.ndarray
     """
     restored = set()
     for b in slots.boundaries():
-        if b in present or _line_support(slots, present, b) < _LINE_SUPPORT:
+        if b in present or _ink_crosses(text_ink, b, slots, tol.text_gap_px):
             continue
-        if _ink_crosses(text_ink, b, slots, tol.text_gap_px):
-            continue
-        if _dark_share(gray, b, slots, tol.merge_px) >= _FAINT_LINE_SHARE:
+        dark = _dark_share(gray, b, slots, tol.merge_px)
+        # On a line the other rows print, a dashed trace will do; elsewhere it must be plain.
+        needed = _FAINT_LINE_SHARE if _line_support(slots, present, b) >= _LINE_SUPPORT else _LONE_FAINT_LINE_SHARE
+        if dark >= needed:
             restored.add(b)
     return restored
 
