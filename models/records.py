@@ -86,6 +86,9 @@ class Fact(_Frozen):
     # Additions to the contract (allowed: "extend it only by adding fields").
     form: str | None = None
     code_source: Literal["printed", "implied"] | None = None
+    # 一般公共预算安排基本支出分经济科目表: the row's 政府预算支出经济分类 code (``code`` holds
+    # the 部门预算支出经济分类 one), when its second name column matches the catalog.
+    gov_code: str | None = None
 
 
 class TableCell(_Frozen):

@@ -114,6 +114,8 @@ def _imply(draft: DraftFact, printed: dict[str, dict[str, int]], catalog: Catalo
         if any(w in label for w in _TOTAL_WORDS):
             return draft
         code = _economic_code(label, catalog, threshold, economic_class)
+        if len(draft.labels) > 1:
+            draft = replace(draft, gov_code=_gov_economic_code(label_key(draft.labels[1]), catalog, threshold))
     else:
         return draft
     if code is None:
@@ -140,3 +142,12 @@ def _economic_code(label: str, catalog: Catalog, threshold: float, economic_clas
     if matches and matches[0].score >= threshold:
         return matches[0].entry.code
     return None
+
+
+def _gov_economic_code(label: str, catalog: Catalog, threshold: float) -> str | None:
+    """The 政府预算支出经济分类 code of the second name column (工资奖金津补贴 -> 50101), if the catalog has it."""
+    exact = [e for e in catalog.by_name(label, Kind.ECONOMIC) if e.scheme == "gov"]
+    if exact:
+        return exact[0].code
+    matches = [m for m in catalog.match_name(label, Kind.ECONOMIC, limit=5) if m.entry.scheme == "gov"]
+    return matches[0].entry.code if matches and matches[0].score >= threshold else None

@@ -59,4 +59,5 @@ def finish(draft: DraftFact, document: DocumentIdentity, accept_threshold: float
         bbox=draft.bbox.as_list(),
         code_source=draft.code_source,  # type: ignore[arg-type]
         form=draft.form,
+        gov_code=draft.gov_code,
     )

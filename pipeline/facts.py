@@ -39,6 +39,7 @@ class DraftFact:
     bbox: BBox  # fractions of the page
     reasons: tuple[str, ...]
     form: str | None = None  # forms only: the form's subject (项目名称 or 部门名称)
+    gov_code: str | None = None  # economic rows: the 政府预算支出经济分类 code
     checks_passed: int = 0  # arithmetic identities this cell satisfies (pipeline.validate)
     checks_failed: int = 0  # ... and breaks
 
