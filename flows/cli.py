@@ -116,11 +116,13 @@ def serve(
     settle: Annotated[float, typer.Option("--settle", help="Leave files modified in the last N seconds for the next run.")] = 5.0,
     dask: Annotated[Optional[str], typer.Option("--dask", envvar="YUSUAN_DASK", help=DASK_HELP)] = None,
     name: Annotated[str, typer.Option("--name", help="Deployment name (watch-inbox/NAME).")] = "inbox",
+    once: Annotated[bool, typer.Option("--once", help="Run one pass over the inbox now and exit.")] = False,
 ) -> None:
     """Serve the scheduled ingestion of an inbox folder as a Prefect deployment (blocks; Ctrl-C stops).
 
     Files go to WATCH/processed/ or WATCH/quarantine/ by outcome; nothing is ever deleted.
-    Uses PREFECT_API_URL when set (a `prefect server start`), else Prefect's ephemeral mode."""
+    With PREFECT_API_URL (a `prefect server start`) the server schedules runs of the deployment;
+    in Prefect's ephemeral mode this process sleeps until each cron time and runs the flow itself."""
     if engine not in ("rapidocr", "tesseract"):
         console.print(f"[red]unknown engine {engine!r}[/red]")
         raise typer.Exit(EXIT_USAGE)
@@ -135,10 +137,16 @@ def serve(
     except ValueError as exc:
         console.print(f"[red]--cron {cron!r}: not a cron expression[/red]")
         raise typer.Exit(EXIT_USAGE) from exc
-    from flows.serve import serve_inbox
+    from flows.serve import inbox_parameters, serve_inbox, watch_inbox
 
-    serve_inbox(watch, cron, data_dir, db=db, engine=engine, dpi=dpi, out=out, settle_seconds=settle,
-                dask=dask, name=name)
+    parameters = inbox_parameters(watch, data_dir, db=db, engine=engine, dpi=dpi, out=out, settle_seconds=settle,
+                                  dask=dask)
+    if once:
+        rows = watch_inbox(**parameters)
+        rejected = sum(1 for r in rows if r.outcome.startswith("rejected"))
+        Console().print(f"{len(rows)} file(s): {len(rows) - rejected} processed or unchanged, {rejected} quarantined")
+        raise typer.Exit(exit_status(rejected))
+    serve_inbox(cron, parameters, name=name)
 
 
 @app.command("eval")

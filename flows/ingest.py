@@ -236,6 +236,10 @@ def make_task_runner(dask: str | None) -> Any:
     processes on loopback) or the address of a running scheduler (``tcp://host:8786``)."""
     if not dask:
         return None
+    import os
+
+    # Dask's scheduler and nannies log every worker (de)registration at INFO; workers inherit this.
+    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")
     from prefect_dask import DaskTaskRunner
 
     if dask.startswith("local:"):

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,6 +31,8 @@ from models import Rejection
 from pipeline import PIPELINE_VERSION
 from pipeline.document import DocumentResult
 from pipeline.settings import Settings
+
+from flows.sink import LocalOnly
 
 PROCESSED = "processed"
 QUARANTINE = "quarantine"
@@ -73,7 +76,7 @@ def move_without_overwrite(path: Path, folder: Path, tag: str) -> Path:
     return target
 
 
-class _Recorder:
+class _Recorder(LocalOnly):
     """Passes every outcome on to the real sink and keeps a line per input for the summary."""
 
     def __init__(self, inner: Any) -> None:
@@ -166,14 +169,36 @@ def watch_inbox(inbox: str, data_dir: str = "data", db: str | None = None, engin
     return rows
 
 
-def serve_inbox(inbox: Path, cron: str, data_dir: Path, db: str | None = None, engine: str = "rapidocr",
-                dpi: int = 200, out: Path | None = None, settle_seconds: float = 5.0,
-                dask: str | None = None, name: str = DEPLOYMENT_NAME) -> None:
-    """Serve :func:`watch_inbox` as the deployment ``watch-inbox/<name>`` on ``cron``; blocks until stopped.
+def _has_api_server() -> bool:
+    """True when PREFECT_API_URL names a Prefect server (whose scheduler runs cron schedules)."""
+    from prefect.settings import get_current_settings
 
-    One run at a time (``limit=1``): two runs never move the same file.
-    """
-    parameters = {
+    return bool(get_current_settings().api.url)
+
+
+def run_on_schedule(cron: str, parameters: dict[str, Any], max_runs: int | None = None,
+                    sleep: Callable[[float], None] = time.sleep,
+                    now: Callable[[], datetime] = lambda: datetime.now().astimezone()) -> int:
+    """Ephemeral mode: Prefect's temporary server runs no scheduler, so this loop does: sleep until
+    the next cron time (local time zone), run :func:`watch_inbox` (a normal, recorded flow run), repeat.
+    A failed run is logged by Prefect and the loop goes on.  Returns the number of runs."""
+    from prefect._vendor.croniter import croniter
+
+    times = croniter(cron, now())
+    runs = 0
+    while max_runs is None or runs < max_runs:
+        next_time = times.get_next(datetime)
+        while (wait := (next_time - now()).total_seconds()) > 0:
+            sleep(min(wait, 60.0))
+        watch_inbox(**parameters, return_state=True)
+        runs += 1
+    return runs
+
+
+def inbox_parameters(inbox: Path, data_dir: Path, db: str | None = None, engine: str = "rapidocr",
+                     dpi: int = 200, out: Path | None = None, settle_seconds: float = 5.0,
+                     dask: str | None = None) -> dict[str, Any]:
+    return {
         "inbox": str(inbox.resolve()),
         "data_dir": str(data_dir.resolve()),
         "db": db,
@@ -183,4 +208,17 @@ def serve_inbox(inbox: Path, cron: str, data_dir: Path, db: str | None = None, e
         "settle_seconds": settle_seconds,
         "dask": dask,
     }
-    watch_inbox.serve(name=name, cron=cron, parameters=parameters, limit=1)
+
+
+def serve_inbox(cron: str, parameters: dict[str, Any], name: str = DEPLOYMENT_NAME) -> None:
+    """Run :func:`watch_inbox` on ``cron`` until stopped (blocks).
+
+    With a Prefect server (PREFECT_API_URL): served as the deployment ``watch-inbox/<name>``,
+    scheduled by the server, one run at a time (``limit=1``: two runs never move the same
+    file), and runnable on demand with ``prefect deployment run watch-inbox/<name>``.
+    In ephemeral mode: :func:`run_on_schedule`.
+    """
+    if _has_api_server():
+        watch_inbox.serve(name=name, cron=cron, parameters=parameters, limit=1)
+    else:
+        run_on_schedule(cron, parameters)

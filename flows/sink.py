@@ -13,7 +13,30 @@ from pipeline import PIPELINE_VERSION
 from pipeline.document import DocumentResult
 
 
-class OutputSink:
+class DetachedSink:
+    """What an :class:`OutputSink` becomes when pickled.
+
+    Prefect ships the flow run's context (its parameters included) to Dask workers; a sink
+    holds open files and a database engine, which belong to the process that opened them.
+    The workers never call the sink, and a copy that did would fail loudly here.
+    """
+
+    def __getattr__(self, name: str) -> Any:
+        raise RuntimeError(f"sink.{name}: a sink is only usable in the process that opened it")
+
+
+def _detached() -> DetachedSink:
+    return DetachedSink()
+
+
+class LocalOnly:
+    """Mixin: pickles to a :class:`DetachedSink` (see there)."""
+
+    def __reduce__(self) -> tuple[Any, tuple[()]]:
+        return (_detached, ())
+
+
+class OutputSink(LocalOnly):
     """Writes each document's records as soon as it is assembled, so finished work survives.
 
     A document already stored for this pipeline version (``is_stored``) is not read again;
