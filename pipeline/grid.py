@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 
 from models import BBox, Grid, GridCell
@@ -302,25 +303,35 @@ def _has_ink(text_ink: np.ndarray, box: BBox, inset: float) -> bool:
 
 
 def _ink_crosses(text_ink: np.ndarray, b: _Boundary, slots: _SlotGeometry, half_width: float) -> bool:
-    """Text straddles the boundary: ink just before and just after it on the same scan lines.
+    """Text runs across the boundary: glyph ink just before and just after it on the same scan lines.
 
-    The line position itself is left out, so residue of a broken ruling line
-    (thin, sitting on the boundary) does not count as text crossing it.
+    Ink hugging the boundary (the stub of a broken ruling line, thin and lying
+    along it) is left out first, so it cannot pass for text crossing.
     """
-    skip = max(2, int(round(half_width * 0.4)))
-    reach = max(skip + 2, int(round(half_width)))
+    hug = max(3, int(round(half_width * 0.6)))
+    reach = max(hug + 3, int(round(half_width * 1.4)))
     if b.vertical:
         x = int(round(slots.col_edges[b.col + 1]))
         y0, y1 = int(slots.row_edges[b.row] + half_width), int(slots.row_edges[b.row + 1] - half_width)
-        before = text_ink[y0:y1, max(0, x - reach):max(0, x - skip)].any(axis=1)
-        after = text_ink[y0:y1, x + skip:x + reach].any(axis=1)
+        lo = max(0, x - reach)
+        window = text_ink[max(0, y0):max(0, y1), lo:x + reach + 1]
     else:
         y = int(round(slots.row_edges[b.row + 1]))
         x0, x1 = int(slots.col_edges[b.col] + half_width), int(slots.col_edges[b.col + 1] - half_width)
-        before = text_ink[max(0, y - reach):max(0, y - skip), x0:x1].any(axis=0)
-        after = text_ink[y + skip:y + reach, x0:x1].any(axis=0)
-    if before.size == 0 or after.size == 0:
+        lo = max(0, y - reach)
+        window = text_ink[lo:y + reach + 1, max(0, x0):max(0, x1)].T
+    origin = (x if b.vertical else y) - lo
+    if window.size == 0:
         return False
+    window = np.ascontiguousarray(window)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(window, connectivity=8)
+    start = stats[:, cv2.CC_STAT_LEFT]
+    end = start + stats[:, cv2.CC_STAT_WIDTH]
+    hugging = (start >= origin - hug) & (end <= origin + hug + 1)
+    hugging[0] = True
+    glyphs = ~hugging[labels]
+    before = glyphs[:, max(0, origin - reach):max(0, origin - hug)].any(axis=1)
+    after = glyphs[:, origin + hug + 1:origin + reach + 1].any(axis=1)
     return int(np.count_nonzero(before & after)) >= 3
 
 

@@ -43,16 +43,41 @@ def canonical_labels(drafts: list[DraftFact], catalog: Catalog, threshold: float
     return _harmonise_units(drafts)
 
 
+_CATALOG_LEVEL_COLUMNS = {1: "一级目录", 2: "二级目录", 3: "三级目录"}
+
+
 def _catalog_row(draft: DraftFact, catalog: Catalog, threshold: float) -> DraftFact:
     if draft.kind != TableKind.PROCUREMENT_CATALOG or not draft.code:
         return draft
     entry = catalog.by_code(draft.code, Kind.PROCUREMENT)
     if entry is None:
-        return draft
+        entry = _by_name_near_code(draft, catalog)
+        if entry is None:
+            return replace(draft, reasons=draft.reasons + ("unmatched_label",))
+        draft = replace(draft, code=entry.code)
+    column = _CATALOG_LEVEL_COLUMNS.get(entry.level)
+    if column and draft.column != column:
+        # The code's level says which 目录 column the name belongs in; a lost line moved it.
+        draft = replace(draft, column=column)
     score = fuzz.ratio(match_key(draft.value), normalize(entry.name))
     if score < threshold:
         return replace(draft, reasons=draft.reasons + ("code_name_mismatch",))
     return replace(draft, value=entry.name, labels=(entry.name,))
+
+
+def _by_name_near_code(draft: DraftFact, catalog: Catalog):
+    """The catalog entry named like the row whose code is one OCR slip from the printed one (A12071 -> A1207)."""
+    for found in catalog.match_name(match_key(draft.value), Kind.PROCUREMENT, limit=3):
+        if found.score >= _CODE_NAME_SCORE and _one_edit(found.entry.code, draft.code or ""):
+            return found.entry
+    return None
+
+
+def _one_edit(a: str, b: str) -> bool:
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) == 1
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return len(long_) - len(short) == 1 and any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
 
 
 def _coded_row(draft: DraftFact, catalog: Catalog) -> DraftFact:
