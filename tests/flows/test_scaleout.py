@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from _procs import prefect_env, run_yusuan
 
 
@@ -15,6 +17,7 @@ def _sorted_lines(path: Path) -> list[str]:
     return sorted(line for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
 
 
+@pytest.mark.e2e
 def test_two_dask_workers_give_the_records_of_one_process(prefect_server: str, batch_pdfs: list[Path],
                                                           tmp_path: Path) -> None:
     outs = {}
@@ -36,8 +39,6 @@ def test_two_dask_workers_give_the_records_of_one_process(prefect_server: str, b
 
 
 def test_make_task_runner_reads_local_and_addresses(prefect_harness: None) -> None:
-    import pytest
-
     from flows.ingest import dask_worker_count, make_task_runner
 
     assert make_task_runner(None) is None and dask_worker_count(None) == 1

@@ -119,6 +119,7 @@ def _wait(predicate, timeout: float, what: str):
     raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
+@pytest.mark.e2e
 def test_a_served_deployment_runs_on_a_real_prefect_server(prefect_server: str, batch_pdfs: list[Path],
                                                           tmp_path: Path) -> None:
     from sqlalchemy import create_engine, text
