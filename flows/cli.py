@@ -173,6 +173,30 @@ def evaluate_command(
         json_out.write_text(report.to_json(), encoding="utf-8")
 
 
+@app.command("export")
+def export_command(
+    out: Annotated[Path, typer.Option("--out", help="Folder for facts.<ext> and tables.<ext>.")],
+    fmt: Annotated[str, typer.Option("--format", help="csv, parquet, jsonl or xlsx.")] = "csv",
+    db: Annotated[Optional[str], typer.Option("--db", help="Database URL (default: SQLite in the data folder).")] = None,
+    data_dir: Annotated[Path, typer.Option("--data-dir")] = Path("data"),
+    all_versions: Annotated[bool, typer.Option("--all-versions", help="Every stored pipeline version, not only the latest.")] = False,
+) -> None:
+    """Export facts and tables-as-printed from the database (CSV in UTF-8 with a BOM for Excel)."""
+    from pipeline.export import FORMATS, export
+    from pipeline.store import default_url
+
+    if fmt not in FORMATS:
+        console.print(f"[red]unknown format {fmt!r}: one of {', '.join(FORMATS)}[/red]")
+        raise typer.Exit(EXIT_USAGE)
+    try:
+        paths = export(db or default_url(data_dir), fmt, out, latest_only=not all_versions)  # type: ignore[arg-type]
+    except FileNotFoundError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(EXIT_USAGE) from exc
+    for path in paths:
+        Console().print(f"wrote {path}")
+
+
 def _ingested_stems(*paths: Path) -> set[str]:
     """File stems of the sources an ingest run saw (emitted facts or rejections)."""
     import json

@@ -303,35 +303,37 @@ def _has_ink(text_ink: np.ndarray, box: BBox, inset: float) -> bool:
 
 
 def _ink_crosses(text_ink: np.ndarray, b: _Boundary, slots: _SlotGeometry, half_width: float) -> bool:
-    """Text runs across the boundary: glyph ink just before and just after it on the same scan lines.
+    """Text runs across the boundary: glyph ink close before and close after it on the same scan lines.
 
-    Ink hugging the boundary (the stub of a broken ruling line, thin and lying
-    along it) is left out first, so it cannot pass for text crossing.
+    Glyphs of one word sit a few pixels apart; text and a real cell border keep a
+    padding of about half a character.  Thin ink lying along the boundary (the
+    stub of a broken ruling line) is left out first, so it cannot pass for text.
     """
-    hug = max(3, int(round(half_width * 0.6)))
-    reach = max(hug + 3, int(round(half_width * 1.4)))
+    reach = max(4, int(round(half_width * 1.4)))  # ~0.35 character heights
+    thin = max(3, int(round(half_width * 1.6)))  # a stub (blurred line piece) is at most this thick across it
     if b.vertical:
         x = int(round(slots.col_edges[b.col + 1]))
         y0, y1 = int(slots.row_edges[b.row] + half_width), int(slots.row_edges[b.row + 1] - half_width)
-        lo = max(0, x - reach)
-        window = text_ink[max(0, y0):max(0, y1), lo:x + reach + 1]
+        lo = max(0, x - 2 * reach)
+        window = text_ink[max(0, y0):max(0, y1), lo:x + 2 * reach + 1]
     else:
         y = int(round(slots.row_edges[b.row + 1]))
         x0, x1 = int(slots.col_edges[b.col] + half_width), int(slots.col_edges[b.col + 1] - half_width)
-        lo = max(0, y - reach)
-        window = text_ink[lo:y + reach + 1, max(0, x0):max(0, x1)].T
+        lo = max(0, y - 2 * reach)
+        window = text_ink[lo:y + 2 * reach + 1, max(0, x0):max(0, x1)].T
     origin = (x if b.vertical else y) - lo
     if window.size == 0:
         return False
     window = np.ascontiguousarray(window)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(window, connectivity=8)
     start = stats[:, cv2.CC_STAT_LEFT]
-    end = start + stats[:, cv2.CC_STAT_WIDTH]
-    hugging = (start >= origin - hug) & (end <= origin + hug + 1)
-    hugging[0] = True
-    glyphs = ~hugging[labels]
-    before = glyphs[:, max(0, origin - reach):max(0, origin - hug)].any(axis=1)
-    after = glyphs[:, origin + hug + 1:origin + reach + 1].any(axis=1)
+    width = stats[:, cv2.CC_STAT_WIDTH]
+    # Residue of the line itself: narrow, and lying on (or within a skew's drift of) the boundary.
+    stub = (width <= thin) & (start <= origin + 3) & (start + width >= origin - 3)
+    stub[0] = True
+    glyphs = ~stub[labels]
+    before = glyphs[:, max(0, origin - reach):max(0, origin - 1)].any(axis=1)
+    after = glyphs[:, origin + 2:origin + reach + 1].any(axis=1)
     return int(np.count_nonzero(before & after)) >= 3
 
 

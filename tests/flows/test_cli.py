@@ -193,3 +193,21 @@ def test_catalog_import_with_an_unknown_kind_is_a_usage_error(tmp_path: Path) ->
     csv.write_text("code,name,level,edition,source\n2240106,消防救援事务,3,2025,MOF\n", encoding="utf-8")
     result = runner.invoke(app, ["catalog", "import", str(csv), "--kind", "nope", "--data-dir", str(tmp_path / "data")])
     assert result.exit_code == EXIT_USAGE
+
+
+def test_export_command_writes_csv_with_a_bom(tmp_path) -> None:
+    """`yusuan export` over a fresh store: two files, UTF-8 with a BOM (Excel reads Chinese)."""
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+    from pipeline.store import default_url, open_store
+
+    data = tmp_path / "data"
+    with open_store(default_url(data)):
+        pass  # an empty, migrated database
+    result = CliRunner().invoke(app, ["export", "--data-dir", str(data), "--format", "csv", "--out", str(tmp_path / "x")])
+    assert result.exit_code == 0, result.output
+    for name in ("facts.csv", "tables.csv"):
+        assert (tmp_path / "x" / name).read_bytes().startswith(b"\xef\xbb\xbf")
+    bad = CliRunner().invoke(app, ["export", "--data-dir", str(data), "--format", "docx", "--out", str(tmp_path / "y")])
+    assert bad.exit_code == 2
