@@ -21,7 +21,13 @@ DRAFT = DraftFact(
 )
 
 
-def test_a_clean_confident_fact_is_accepted() -> None:
+@pytest.fixture
+def no_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fallback before any model is fitted: OCR confidence, capped when a check failed."""
+    monkeypatch.setattr("pipeline.confidence.packaged_model", lambda: None)
+
+
+def test_a_clean_confident_fact_is_accepted(no_model: None) -> None:
     fact = finish(DRAFT, DOC, ACCEPT)
     assert isinstance(fact, Fact)
     assert (fact.status, fact.reasons, fact.confidence) == ("accepted", [], 0.97)
@@ -31,7 +37,7 @@ def test_a_clean_confident_fact_is_accepted() -> None:
     assert fact.bbox == [0.1, 0.2, 0.3, 0.25] and fact.code_source == "printed"
 
 
-def test_an_unparseable_number_needs_review() -> None:
+def test_an_unparseable_number_needs_review(no_model: None) -> None:
     fact = finish(replace(DRAFT, value="1O3#.5", value_kind="text", reasons=("unparseable_number",)), DOC, ACCEPT)
     assert fact.status == "needs_review"
     assert fact.reasons == ["unparseable_number"]
@@ -41,10 +47,31 @@ def test_an_unparseable_number_needs_review() -> None:
 @pytest.mark.parametrize("reason", ["code_name_mismatch", "unmatched_label", "row_sum_mismatch"])
 def test_a_failed_check_is_never_accepted_however_sure_the_ocr(reason: str) -> None:
     fact = finish(replace(DRAFT, ocr_confidence=1.0, reasons=(reason,)), DOC, ACCEPT)
-    assert fact.status == "needs_review" and fact.confidence <= 0.5 and reason in fact.reasons
+    assert fact.status == "needs_review" and reason in fact.reasons
+    clean = finish(replace(DRAFT, ocr_confidence=1.0), DOC, ACCEPT)
+    assert fact.confidence < clean.confidence  # the fitted model weighs the failed check
 
 
-def test_low_ocr_confidence_is_a_reason_of_its_own() -> None:
+def test_without_a_model_a_failed_check_caps_the_confidence(no_model: None) -> None:
+    fact = finish(replace(DRAFT, ocr_confidence=1.0, reasons=("row_sum_mismatch",)), DOC, ACCEPT)
+    assert fact.status == "needs_review" and fact.confidence <= 0.5
+
+
+def test_the_shipped_model_says_where_it_was_fitted_and_checked() -> None:
+    from pipeline.calibration import packaged_model
+
+    model = packaged_model()
+    assert model is not None and model.fitted_on and model.checked_on
+    assert not set(model.fitted_on) & set(model.checked_on)
+
+
+def test_more_identities_satisfied_means_more_confidence() -> None:
+    weak = finish(replace(DRAFT, checks_passed=0), DOC, ACCEPT)
+    strong = finish(replace(DRAFT, checks_passed=3), DOC, ACCEPT)
+    assert strong.confidence > weak.confidence
+
+
+def test_low_ocr_confidence_is_a_reason_of_its_own(no_model: None) -> None:
     fact = finish(replace(DRAFT, ocr_confidence=0.6), DOC, ACCEPT)
     assert (fact.status, fact.reasons, fact.confidence) == ("needs_review", ["low_ocr_confidence"], 0.6)
 
