@@ -60,9 +60,11 @@ def build_grid(region: BBox, lines: RulingLines, text_ink: np.ndarray, tol: Grid
     # A ruling line spans at least one whole cell; touching glyphs in a long label
     # can form a short "line" that spans none.
     h_clusters, v_clusters = _within_borders(h_clusters, v_clusters, tol)
-    rough_cols = [c.position for c in v_clusters]
+    rough_cols = _with_implied_borders([c.position for c in v_clusters], h_clusters, tol)
     row_edges = [c.position for c in h_clusters if c.spans_an_interval(rough_cols)]
     col_edges = [c.position for c in v_clusters if c.spans_an_interval(row_edges)]
+    col_edges = _with_implied_borders(col_edges, h_clusters, tol)
+    row_edges = _with_implied_borders(row_edges, v_clusters, tol)
     if len(row_edges) < 2 or len(col_edges) < 2:
         return None
     slots = _SlotGeometry(row_edges, col_edges)
@@ -141,6 +143,28 @@ class _Cluster:
         return False
 
 
+def _with_implied_borders(edges: list[float], crossing: list[_Cluster], tol: GridTolerances) -> list[float]:
+    """Add an outer border the scan lost, where the crossing rules all end.
+
+    When the table's left (or right, top, bottom) border is too faint to find,
+    the rules that cross it still stop there: most of them end at one position
+    beyond the outermost line found.
+    """
+    if len(edges) < 1 or len(crossing) < 3:
+        return edges
+    edges = sorted(edges)
+    starts = sorted(c.extent[0] for c in crossing)
+    ends = sorted(c.extent[1] for c in crossing)
+    start, end = starts[len(starts) // 2], ends[len(ends) // 2]
+    gap = 3 * tol.merge_px  # more than a line's width and a skew's drift
+    out = list(edges)
+    if start < edges[0] - gap and sum(1 for s in starts if abs(s - start) <= tol.merge_px) >= 0.6 * len(starts):
+        out.insert(0, start)
+    if end > edges[-1] + gap and sum(1 for e in ends if abs(e - end) <= tol.merge_px) >= 0.6 * len(ends):
+        out.append(end)
+    return out
+
+
 def _within_borders(h_clusters: list[_Cluster], v_clusters: list[_Cluster],
                     tol: GridTolerances) -> tuple[list[_Cluster], list[_Cluster]]:
     """The lines inside the table's outer border, clipped to it.
@@ -158,7 +182,15 @@ def _within_borders(h_clusters: list[_Cluster], v_clusters: list[_Cluster],
     if len(long_h) < 2 or len(long_v) < 2:
         return h_clusters, v_clusters
     pad = tol.merge_px
-    top, bottom, left, right = min(long_h) - pad, max(long_h) + pad, min(long_v) - pad, max(long_v) + pad
+    # Where most long rules start and end also marks the border, if the border line itself was lost.
+    h_starts = sorted(c.extent[0] for c in h_clusters if c.covered >= 0.5 * width)
+    h_ends = sorted(c.extent[1] for c in h_clusters if c.covered >= 0.5 * width)
+    v_starts = sorted(c.extent[0] for c in v_clusters if c.covered >= 0.5 * height)
+    v_ends = sorted(c.extent[1] for c in v_clusters if c.covered >= 0.5 * height)
+    left = min(min(long_v), h_starts[len(h_starts) // 2]) - pad
+    right = max(max(long_v), h_ends[len(h_ends) // 2]) + pad
+    top = min(min(long_h), v_starts[len(v_starts) // 2]) - pad
+    bottom = max(max(long_h), v_ends[len(v_ends) // 2]) + pad
     return (_clip([c for c in h_clusters if top <= c.position <= bottom], left, right, tol),
             _clip([c for c in v_clusters if left <= c.position <= right], top, bottom, tol))
 

@@ -20,6 +20,7 @@ from pipeline.text import normalize
 _UNIT = re.compile(r"单位[:：]?\s*(万元|千元|亿元|元)")
 # Header rows that agree this well (rapidfuzz ratio) are the same header repeated.
 _SAME_HEADER_SCORE = 85.0
+_SAME_COLUMNS_SHARE = 0.6
 _LEDGER_FREE_KINDS = frozenset({TableKind.PERFORMANCE_OVERALL, TableKind.PERFORMANCE_PROJECT})
 _DEFAULT_UNITS = {TableKind.PERFORMANCE_PROJECT: "元", TableKind.PROCUREMENT_CATALOG: None}
 
@@ -94,7 +95,11 @@ def _continues(table: PageTable, layout: TableLayout, previous: ResolvedTable) -
         return False
     if layout.header_rows == 0:
         return True
-    return fuzz.ratio(layout.header_signature, previous.layout.header_signature) >= _SAME_HEADER_SCORE
+    if fuzz.ratio(layout.header_signature, previous.layout.header_signature) >= _SAME_HEADER_SCORE:
+        return True
+    # One damaged header word must not break the chain: most columns keep their path.
+    same = sum(1 for a, b in zip(layout.column_paths, previous.layout.column_paths) if a and a == b)
+    return same >= _SAME_COLUMNS_SHARE * len(layout.column_paths)
 
 
 def _unit(phrases: list[str]) -> str | None:
