@@ -119,7 +119,7 @@ def _is_total_column(column: str) -> bool:
 
 def _row_identities(drafts: list[DraftFact]) -> list[Identity]:
     """Per printed row: a 合计/小计 column equals the other amount columns under its parent header."""
-    columns: dict[tuple[int, int], set[tuple[int, str]]] = defaultdict(set)  # (table, group-ish row) -> columns
+    columns: dict[tuple[int, int], set[tuple[int, str]]] = defaultdict(set)  # (table, row) -> its amount columns
     table_columns: dict[int, dict[str, int]] = defaultdict(dict)
     for d in drafts:
         if d.value_kind == "number" and d.kind not in _FORM_KINDS:
@@ -249,17 +249,16 @@ def _correct(failing: list[Identity], identities: list[Identity], numbers: dict[
         if len(needed) != 1:
             continue
         value = needed.pop()
-        if value is not None and value >= 0 and _plausible_misread(by_cell[cell].raw, value):
+        if value >= 0 and _plausible_misread(by_cell[cell].raw, value):
             fixes[cell] = value
     # Never guess between two readings: a correction must be the only one.
     return fixes if len(fixes) == 1 else {}
 
 
-def _needed_value(identity: Identity, cell: CellId, numbers: dict[CellId, Decimal]) -> Decimal | None:
-    rest = [c for c in identity.total + identity.parts if c != cell]
+def _needed_value(identity: Identity, cell: CellId, numbers: dict[CellId, Decimal]) -> Decimal:
+    """The value ``cell`` must hold for the identity to balance, all other cells as read."""
     total = sum((numbers.get(c, Decimal(0)) for c in identity.total if c != cell), Decimal(0))
     parts = sum((numbers.get(c, Decimal(0)) for c in identity.parts if c != cell), Decimal(0))
-    del rest
     return parts - total if cell in identity.total else total - parts
 
 
