@@ -116,7 +116,9 @@ class TableRecord(_Frozen):
     n_cols: int = Field(ge=0)
     cells: list[TableCell]
     html: str
-    # Additions: continuation pages and the page image an operator can open.
+    # Additions: continuation pages, and the page an operator opens to see every cell:
+    # "<source>#page=N&rotate=<quarter turns cw>&deskew=<deg ccw>&size=WxH" — the boxes
+    # are fractions of that upright, deskewed page.
     continued: bool = False
     page_image: str | None = None
 

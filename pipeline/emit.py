@@ -29,8 +29,18 @@ def grid_html(grid: Grid) -> str:
     return "<table>" + "".join(rows) + "</table>"
 
 
+def page_image_ref(table: ResolvedTable, source: str) -> str:
+    """Where an operator finds the page the boxes refer to: the input's page, turned upright
+    (quarter turns clockwise) and deskewed (degrees counter-clockwise) as the pipeline did,
+    at the pixel size the fractions were taken on."""
+    page = table.page
+    return (f"{source}#page={page.ref.number}&rotate={page.orientation.quarter_turns_cw}"
+            f"&deskew={page.orientation.skew_deg:g}&size={page.width}x{page.height}")
+
+
 def table_record(table: ResolvedTable, sha256: str, source: str, page_image: str | None = None) -> TableRecord:
     grid = table.table.grid
+    page_image = page_image or page_image_ref(table, source)
     sx, sy = 1.0 / table.page.width, 1.0 / table.page.height
     return TableRecord(
         document=sha256,

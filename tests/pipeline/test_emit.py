@@ -46,3 +46,13 @@ def test_table_record_carries_the_grid_in_page_fractions(tmp_path: Path) -> None
     path.write_text(handle.getvalue(), encoding="utf-8")
     assert read_jsonl(path, TableRecord) == [record, record]
     assert read_jsonl(tmp_path / "missing.jsonl", TableRecord) == []
+
+
+
+def test_every_table_says_which_page_image_its_boxes_refer_to() -> None:
+    grid = make_grid(GBE_HEADER + [["201", "一般公共服务支出", "1.00", "1.00", ""]])
+    (resolved,) = resolve_tables([page(2, (["2025年一般公共预算支出预算表", "单位：万元"], grid))],
+                                 Settings().title_match_threshold)
+    record = table_record(resolved, "f" * 64, "doc.pdf")
+    turns, skew = resolved.page.orientation.quarter_turns_cw, resolved.page.orientation.skew_deg
+    assert record.page_image == f"doc.pdf#page=2&rotate={turns}&deskew={skew:g}&size={PAGE_W}x{PAGE_H}"
