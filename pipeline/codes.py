@@ -18,9 +18,9 @@ from rapidfuzz import fuzz
 from models import TableKind
 from pipeline.catalog import Catalog, Kind
 from pipeline.facts import DraftFact
+from pipeline.structure import CATALOG_CODE_LOST_LETTER
 from pipeline.text import normalize, strip_enumeration
 
-_CATALOG_DIGITS = re.compile(r"^0(\d{2}(?:\d{2})?)$")
 _FUNCTIONAL = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 # Tables whose class rows (一、一般公共服务支出) imply a functional class code.
 _CLASS_ROW_TABLES = frozenset({TableKind.INCOME_EXPENDITURE_SUMMARY, TableKind.APPROPRIATION_SUMMARY})
@@ -56,7 +56,7 @@ def _restore_catalog_letters(drafts: list[DraftFact]) -> list[DraftFact]:
     out, letter = [], None
     for draft in drafts:
         if draft.kind == TableKind.PROCUREMENT_CATALOG and draft.code:
-            match = _CATALOG_DIGITS.match(draft.code)
+            match = CATALOG_CODE_LOST_LETTER.match(draft.code)
             if draft.code[0].isalpha():
                 letter = draft.code[0]
             elif match and letter:

@@ -6,15 +6,13 @@ implied codes and cross-table checks happen over the whole document later.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from models import BBox, GridCell, TableKind
 from pipeline.resolve import ResolvedTable
-from pipeline.structure import ColumnGroup, clean_code, is_code
+from pipeline.structure import CATALOG_CODE_LOST_LETTER, ColumnGroup, clean_code, is_code
 from pipeline.text import normalize, parse_decimal
 
-_CATALOG_OCR_B = re.compile(r"^0(\d{2}(?:\d{2})?)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +65,39 @@ def _fraction_box(table: ResolvedTable, cell: GridCell) -> BBox:
     return cell.bbox.scaled(1.0 / table.page.width, 1.0 / table.page.height)
 
 
+def _value_cell(table: ResolvedTable, row: int, col: int) -> GridCell | None:
+    """The non-empty cell that starts at (row, col); a slot covered by a span gives no fact."""
+    cell = _cell(table, row, col)
+    if cell is None or cell.col != col or cell.row != row or not cell.text.strip():
+        return None
+    return cell
+
+
+def _fact(index: int, table: ResolvedTable, cell: GridCell, code: str | None, labels: tuple[str, ...],
+          value: str, value_kind: str, unit: str | None, confidences: list[float],
+          reasons: tuple[str, ...]) -> DraftFact:
+    assert table.layout is not None
+    return DraftFact(
+        table_index=index,
+        kind=table.kind,
+        page=table.page.ref.number,
+        row=cell.row,
+        col=cell.col,
+        code=code,
+        code_source="printed" if code else None,
+        labels=labels,
+        raw_labels=labels,
+        column=table.layout.column_paths[cell.col],
+        value=value,
+        value_kind=value_kind,
+        unit=unit,
+        raw=cell.text,
+        ocr_confidence=min(confidences),
+        bbox=_fraction_box(table, cell),
+        reasons=reasons,
+    )
+
+
 def _group_facts(index: int, table: ResolvedTable, row: int, group: ColumnGroup) -> list[DraftFact]:
     label_cells: list[GridCell] = []
     for col in group.label_cols:
@@ -83,34 +114,14 @@ def _group_facts(index: int, table: ResolvedTable, row: int, group: ColumnGroup)
     labels = tuple(c.text.strip() for c in label_cells)
     facts = []
     for col in group.value_cols:
-        cell = _cell(table, row, col)
-        if cell is None or cell.col != col or cell.row != row or not cell.text.strip():
+        cell = _value_cell(table, row, col)
+        if cell is None:
             continue
         value, value_kind, reasons = _normalise_value(cell.text)
         confidences = [cell.confidence] + [c.confidence for c in label_cells]
         if code_cell is not None and code:
             confidences.append(code_cell.confidence)
-        facts.append(
-            DraftFact(
-                table_index=index,
-                kind=table.kind,
-                page=table.page.ref.number,
-                row=row,
-                col=col,
-                code=code,
-                code_source="printed" if code else None,
-                labels=labels,
-                raw_labels=labels,
-                column=table.layout.column_paths[col] if table.layout else "",
-                value=value,
-                value_kind=value_kind,
-                unit=table.unit,
-                raw=cell.text,
-                ocr_confidence=min(confidences),
-                bbox=_fraction_box(table, cell),
-                reasons=reasons,
-            )
-        )
+        facts.append(_fact(index, table, cell, code, labels, value, value_kind, table.unit, confidences, reasons))
     return facts
 
 
@@ -130,32 +141,13 @@ def _catalog_facts(index: int, table: ResolvedTable) -> list[DraftFact]:
         raw_code = clean_code(code_cell.text) if code_cell is not None else ""
         code = _catalog_code(raw_code)
         for col in range(1, grid.n_cols):
-            cell = _cell(table, row, col)
-            if cell is None or cell.col != col or cell.row != row or not cell.text.strip():
+            cell = _value_cell(table, row, col)
+            if cell is None:
                 continue
             name = cell.text.strip()
             confidences = [cell.confidence] + ([code_cell.confidence] if code_cell is not None else [])
-            facts.append(
-                DraftFact(
-                    table_index=index,
-                    kind=table.kind,
-                    page=table.page.ref.number,
-                    row=row,
-                    col=col,
-                    code=code,
-                    code_source="printed" if code else None,
-                    labels=(name,),
-                    raw_labels=(name,),
-                    column=table.layout.column_paths[col],
-                    value=name,
-                    value_kind="text",
-                    unit=None,
-                    raw=name,
-                    ocr_confidence=min(confidences),
-                    bbox=_fraction_box(table, cell),
-                    reasons=() if code else ("unmatched_label",),
-                )
-            )
+            facts.append(_fact(index, table, cell, code, (name,), name, "text", None, confidences,
+                               () if code else ("unmatched_label",)))
     return facts
 
 
@@ -163,6 +155,6 @@ def _catalog_code(raw: str) -> str | None:
     """A 目录 code as printed; a letter read as 0 (00301) is restored later from the rows around it."""
     if not raw:
         return None
-    if raw[0].isalpha() or _CATALOG_OCR_B.match(raw):
+    if raw[0].isalpha() or CATALOG_CODE_LOST_LETTER.match(raw):
         return raw
     return None

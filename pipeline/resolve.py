@@ -7,7 +7,7 @@ header repeated, no title) can only be recognised against the table before it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz
 
@@ -54,36 +54,33 @@ def _resolve_one(page: PageResult, table: PageTable, previous: ResolvedTable | N
     if by_title is not None:
         kind, score, title = by_title.kind, by_title.score, by_title.title
         return _make(page, table, kind, score, title, unit, continued=False, previous=None)
-    layout = analyse(table.grid)
+    layout = analyse(table.grid)  # untitled: the header decides whether it continues
     if previous is not None and _continues(table, layout, previous):
         return _make(page, table, previous.kind, previous.kind_score, previous.title, unit or previous.unit,
-                     continued=True, previous=previous)
+                     continued=True, previous=previous, layout=layout)
     by_signature = classify_by_signature(first_texts)
     if by_signature is not None:
-        return _make(page, table, by_signature.kind, by_signature.score, "", unit, continued=False, previous=None)
+        return _make(page, table, by_signature.kind, by_signature.score, "", unit, continued=False, previous=None,
+                     layout=layout)
     if previous is not None and previous.kind in _LEDGER_FREE_KINDS:
         # A form running onto the next page: no title, no header, same form.
         return _make(page, table, previous.kind, previous.kind_score * 0.9, previous.title, previous.unit,
                      continued=True, previous=previous)
-    return _make(page, table, TableKind.UNKNOWN, 0.0, "", unit, continued=False, previous=None)
+    return _make(page, table, TableKind.UNKNOWN, 0.0, "", unit, continued=False, previous=None, layout=layout)
 
 
 def _make(page: PageResult, table: PageTable, kind: TableKind, score: float, title: str, unit: str | None,
-          continued: bool, previous: ResolvedTable | None) -> ResolvedTable:
+          continued: bool, previous: ResolvedTable | None, layout: TableLayout | None = None) -> ResolvedTable:
+    """``layout``: the grid's analysis when the caller already made it."""
     if unit is None and kind in _DEFAULT_UNITS:
         unit = _DEFAULT_UNITS[kind]
-    layout = None
-    if kind not in _LEDGER_FREE_KINDS:
-        layout = analyse(table.grid)
+    if kind in _LEDGER_FREE_KINDS:
+        layout = None
+    else:
+        layout = layout or analyse(table.grid)
         if continued and previous is not None and previous.layout is not None and layout.header_rows == 0:
             # A continuation without a repeated header keeps the header it continues.
-            layout = previous.layout.__class__(
-                header_rows=0,
-                number_rows=(),
-                column_paths=previous.layout.column_paths,
-                groups=previous.layout.groups,
-                header_signature=previous.layout.header_signature,
-            )
+            layout = replace(previous.layout, header_rows=0, number_rows=())
     return ResolvedTable(page=page, table=table, kind=kind, kind_score=score, title=title, unit=unit,
                          continued=continued, layout=layout)
 

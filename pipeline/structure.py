@@ -36,7 +36,7 @@ _HEADER_MATCH_SCORE = 88.0
 _FUNCTIONAL_CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 _CATALOG_CODE = re.compile(r"^[A-Z](?:\d{2}){0,2}$")
 # OCR reads the letter B of 目录 codes as 0 (B0301 -> 00301): still a code cell.
-_CATALOG_CODE_OCR = re.compile(r"^0\d{2}(?:\d{2})?$")
+CATALOG_CODE_LOST_LETTER = re.compile(r"^0(\d{2}(?:\d{2})?)$")
 _NUMBER_RUN = "".join(str(n) for n in range(1, 40))
 _DIGIT_CONFUSIONS = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "|": "1"})
 
@@ -101,7 +101,7 @@ def clean_code(text: str) -> str:
 
 def is_code(text: str) -> bool:
     key = clean_code(text)
-    return bool(_FUNCTIONAL_CODE.match(key) or _CATALOG_CODE.match(key) or _CATALOG_CODE_OCR.match(key))
+    return bool(_FUNCTIONAL_CODE.match(key) or _CATALOG_CODE.match(key) or CATALOG_CODE_LOST_LETTER.match(key))
 
 
 def is_amount(text: str) -> bool:
