@@ -32,6 +32,10 @@ _FAINT_LINE_SHARE = 0.35
 _LONE_FAINT_LINE_SHARE = 0.6
 # Line masks covering this share of a boundary settle it whatever the text does.
 _SURE_COVERAGE = 0.5
+# A broken line still leaves a grey trace along part of the gap; a boundary
+# with none is text that happens to pause there (a wrapped line's full-width
+# comma), not a line.  Measured restorations: real ones >= 0.24, false <= 0.12.
+_BROKEN_LINE_TRACE = 0.18
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +74,7 @@ def build_grid(region: BBox, lines: RulingLines, text_ink: np.ndarray, tol: Grid
     slots = _SlotGeometry(row_edges, col_edges)
     coverage = _boundary_coverage(slots, lines, text_ink, tol)
     present = set(coverage_present(coverage, slots, text_ink, tol))
-    present |= _broken_lines(slots, coverage, present, text_ink, tol)
+    present |= _broken_lines(slots, coverage, present, text_ink, tol, gray)
     if gray is not None:
         present |= _faint_lines(slots, present, gray, text_ink, tol)
     present = _restore_rectangles(slots, coverage, present)
@@ -272,15 +276,20 @@ def _line_support(slots: _SlotGeometry, present: set[_Boundary], b: _Boundary) -
 
 
 def _broken_lines(slots: _SlotGeometry, coverage: dict[_Boundary, float], present: set[_Boundary],
-                  text_ink: np.ndarray, tol: GridTolerances) -> set[_Boundary]:
+                  text_ink: np.ndarray, tol: GridTolerances, gray: np.ndarray | None = None) -> set[_Boundary]:
     restored = set()
     for b in coverage:
         if b in present or _line_support(slots, present, b) < _LINE_SUPPORT:
             continue
         first = slots.slot_box(b.row, b.col)
         second = slots.slot_box(b.row, b.col + 1) if b.vertical else slots.slot_box(b.row + 1, b.col)
-        if _has_ink(text_ink, first, tol.text_gap_px) and _has_ink(text_ink, second, tol.text_gap_px) and not _ink_crosses(text_ink, b, slots, tol.text_gap_px):
-            restored.add(b)
+        if not (_has_ink(text_ink, first, tol.text_gap_px) and _has_ink(text_ink, second, tol.text_gap_px)):
+            continue
+        if _ink_crosses(text_ink, b, slots, tol.text_gap_px):
+            continue
+        if gray is not None and _dark_share(gray, b, slots, tol.merge_px) < _BROKEN_LINE_TRACE:
+            continue
+        restored.add(b)
     return restored
 
 

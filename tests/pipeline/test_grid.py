@@ -125,12 +125,36 @@ def test_vertical_lines_broken_at_the_same_heights_keep_every_row(phase: int) ->
     assert (grid.n_rows, grid.n_cols, len(grid.cells)) == (6, 3, 18)
 
 
-def test_line_missing_over_one_body_row_is_restored_when_text_sits_on_both_sides() -> None:
-    gray, table = ruled(6, 3, skip_v={(3, 1)})  # the scan lost the line between columns 0 and 1 in row 3
+def leave_trace(gray: np.ndarray, x: int, y0: int, y1: int, piece: int = 4, period: int = 14) -> None:
+    """What a scan leaves of a lost line: dots too short to be found as a segment."""
+    for y in range(y0 + 6, y1 - 6, period):
+        gray[y:y + piece, x - 1:x + 2] = 0
+
+
+def test_line_lost_over_one_body_row_is_restored_when_text_sits_on_both_sides() -> None:
+    gray, table = ruled(6, 3, skip_v={(3, 1)})  # the scan lost the line between columns 0 and 1 in row 3 ...
+    leave_trace(gray, table.xs[1], table.ys[3], table.ys[4])  # ... all but a dotted trace
     fill(gray, table, body(6, 3))
     grid = only_grid(gray)
     assert (grid.n_rows, grid.n_cols, len(grid.cells)) == (6, 3, 18)
     assert merged(grid) == {}
+
+
+def test_wrapped_text_pausing_where_other_rows_have_a_line_stays_one_cell() -> None:
+    # A merged value cell whose first line has a full-width comma right before the column
+    # line of the rows around it, and whose second line stops short of it: text on both
+    # sides, none crossing, but no trace of a line.
+    gray, table = ruled(6, 3, skip_v={(3, 2)})
+    texts = body(6, 3, skip={(3, 1), (3, 2)})
+    fill(gray, table, texts)
+    x = table.xs[2]
+    left_text = "组合方式，"
+    _, _, width, _ = text_box(left_text, 28)
+    put_text(gray, (x - width + 4, table.ys[3] + 4), left_text)
+    put_text(gray, (x + 6, table.ys[3] + 4), "依托电子")
+    put_text(gray, (table.xs[1] + 12, table.ys[3] + 30), "券开展活动。")
+    grid = only_grid(gray)
+    assert merged(grid) == {(3, 1): (1, 2)}
 
 
 def test_merged_total_cell_with_text_on_one_side_stays_merged() -> None:
