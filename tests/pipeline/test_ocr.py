@@ -86,6 +86,15 @@ def test_tesseract_reads_nothing_from_a_blank_line(tesseract) -> None:
     assert reading == LineReading(text="", confidence=0.0)
 
 
+def test_tesseract_reads_a_batch_of_lines_each_into_its_own_reading(tesseract) -> None:
+    # The lines share one tesseract call (stacked on one sheet); a blank one keeps its place.
+    texts = ["1030.50", "", "一般公共服务支出", "242.32", "项目支出"]
+    images = [text_line_image(t) if t else blank(40, 200) for t in texts]
+    readings = tesseract.read_lines(images)
+    assert [r.text for r in readings] == texts
+    assert readings[1].confidence == 0.0
+
+
 def test_rapidocr_reads_a_cjk_line_exactly(rapid) -> None:
     readings = rapid.read_lines([text_line_image("一般公共服务支出"), text_line_image("1,030.50")])
     assert [r.text for r in readings] == ["一般公共服务支出", "1,030.50"]
