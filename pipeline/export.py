@@ -60,7 +60,7 @@ def _facts_query(latest_only: bool) -> Select[Any]:
         select(
             d.sha256, d.source, d.pipeline_version, f.page, f.kind, f.code, f.labels, f.raw_labels,
             f.column_path, f.value, f.amount, f.value_kind, f.unit, f.raw, f.confidence, f.status,
-            f.reasons, f.bbox, f.form, f.code_source,
+            f.reasons, f.bbox, f.form, f.code_source, f.gov_code,
         )
         .join(d, d.id == f.document_id)
         .order_by(d.id, f.ordinal)
@@ -89,7 +89,7 @@ FACTS = Dataset(
         ("table", "str"), ("code", "str"), ("labels", "strs"), ("raw_labels", "strs"), ("column", "str"),
         ("value", "str"), ("amount", "float"), ("kind", "str"), ("unit", "str"), ("raw", "str"),
         ("confidence", "float"), ("status", "str"), ("reasons", "strs"), ("bbox", "floats"),
-        ("form", "str"), ("code_source", "str"),
+        ("form", "str"), ("code_source", "str"), ("gov_code", "str"),
     ),
     _facts_query,
 )

@@ -166,6 +166,8 @@ class FactRow(Base):
     reasons: Mapped[list[str]] = mapped_column(JSON)
     bbox: Mapped[list[float]] = mapped_column(JSON)
     form: Mapped[str | None] = mapped_column(Text)
+    # Last because migration 0003 appended it; ``code`` holds the 部门 classification's code.
+    gov_code: Mapped[str | None] = mapped_column(String(32))
 
 
 class ReviewEventRow(Base):

@@ -247,6 +247,7 @@ def _fact_row(document_id: int, ordinal: int, fact: Fact, table_id: int | None) 
         reasons=list(fact.reasons),
         bbox=list(fact.bbox),
         form=fact.form,
+        gov_code=fact.gov_code,
     )
 
 
@@ -271,6 +272,7 @@ def _fact_model(row: FactRow, document: DocumentRow) -> Fact:
         "bbox": row.bbox,
         "form": row.form,
         "code_source": row.code_source,
+        "gov_code": row.gov_code,
     })
 
 

@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_store import SHA, SOURCE, db_url, make_fact, make_result, store  # noqa: F401  (fixtures)
+from test_store import (  # noqa: F401  (fixtures)
+    SHA, SOURCE, db_url, economic_fact, make_fact, make_result, store)
 
 import pipeline.export as export_module
 from pipeline.export import export
@@ -92,6 +93,14 @@ def test_export_round_trips(saved: str, tmp_path: Path, fmt: str) -> None:
         1, 0, 0, 0, 1, 1]
     merged = cells[4]
     assert [int(merged[k]) for k in ("page", "table_index", "col_span")] == [2, 1, 2]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "parquet", "xlsx"])
+def test_gov_code_is_exported(store: Store, db_url: str, tmp_path: Path, fmt: str) -> None:  # noqa: F811
+    store.save_document(make_result([economic_fact(), make_fact()]), "0.1.0")
+    facts = READERS[fmt](export(db_url, fmt, tmp_path)[0])  # type: ignore[arg-type]
+    assert (facts[0]["code"], facts[0]["gov_code"]) == ("30101", "50101")
+    assert facts[1]["gov_code"] in (None, "")  # empty in CSV
 
 
 def test_csv_is_utf8_with_bom(saved: str, tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -134,6 +135,25 @@ def make_result(facts: list[Fact] | None = None,
                           pages_processed=pages)
 
 
+def economic_fact(**changes: Any) -> Fact:
+    """A 基本支出分经济科目表 row: 部门 code in ``code``, 政府 code in ``gov_code``."""
+    fields: dict[str, Any] = dict(
+        table=TableKind.BASIC_EXPENDITURE_ECONOMIC, code="30101", labels=["基本工资", "工资奖金津补贴"],
+        raw_labels=["基本工资", "工资奖金津补贴"], column="合计", value="120.00", raw="120.00",
+        gov_code="50101",
+    )
+    fields.update(changes)
+    return make_fact(**fields)
+
+
+def migrate_to(store: Store, db_url: str, step: str, revision: str) -> None:
+    """Alembic ``upgrade``/``downgrade`` on the store's own engine, as open_store runs it."""
+    config = alembic_config(db_url)
+    with store.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        getattr(command, step)(config, revision)
+
+
 def count(store: Store, table: str) -> int:
     with store.engine.connect() as connection:
         return connection.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar_one()
@@ -152,7 +172,7 @@ EMPTY = dict.fromkeys(EXPECTED, 0)
 def test_fresh_database_is_migrated_to_head(store: Store, db_url: str) -> None:
     head = ScriptDirectory.from_config(alembic_config(db_url)).get_current_head()
     with store.engine.connect() as connection:
-        assert MigrationContext.configure(connection).get_current_revision() == head == "0002"
+        assert MigrationContext.configure(connection).get_current_revision() == head == "0003"
         names = inspect(connection)
         assert set(names.get_table_names()) >= {
             "documents", "pages", "tables", "cells", "facts", "review_events", "rejections"}
@@ -163,7 +183,7 @@ def test_fresh_database_is_migrated_to_head(store: Store, db_url: str) -> None:
 
 
 def test_migration_matches_the_models(store: Store) -> None:
-    """0001_initial.py is written by hand: any drift from schema.py shows up here."""
+    """The migrations are written by hand: any drift from schema.py shows up here."""
     with store.engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert diff == []
@@ -185,6 +205,21 @@ def test_sqlite_folder_is_created(tmp_path: Path) -> None:
     assert (tmp_path / "deep" / "er" / "yusuan.sqlite").is_file()
 
 
+def test_facts_stored_before_0003_survive_the_upgrade(db_url: str) -> None:
+    """A database ingested at 0002 (no gov_code column) keeps every fact when opened at head."""
+    with open_store(db_url) as first:
+        first.save_document(make_result(), "0.1.0")
+        migrate_to(first, db_url, "downgrade", "0002")
+        with first.engine.connect() as connection:
+            assert "gov_code" not in {c["name"] for c in inspect(connection).get_columns("facts")}
+    with open_store(db_url) as reopened:
+        assert counts(reopened) == EXPECTED
+        assert reopened.facts_for(SHA) == list(make_result().facts)
+        with_gov_code = make_result([economic_fact()])
+        assert reopened.save_document(with_gov_code, "0.2.0")
+        assert reopened.facts_for(SHA) == list(with_gov_code.facts)
+
+
 # --- documents ------------------------------------------------------------
 
 
@@ -197,6 +232,18 @@ def test_save_document_stores_every_row(store: Store) -> None:
     assert counts(store) == EXPECTED
     assert store.count_facts() == 3
     assert store.facts_for(SHA) == list(result.facts)  # round trip, document order kept
+
+
+def test_gov_code_round_trips(store: Store) -> None:
+    result = make_result([economic_fact(), economic_fact(code="30199", gov_code=None, labels=["其他"],
+                                                         raw_labels=["其他"])])
+    store.save_document(result, "0.1.0")
+    read = store.facts_for(SHA)
+    assert read == list(result.facts)
+    assert [f.gov_code for f in read] == ["50101", None]
+    with store.engine.connect() as connection:
+        rows = connection.execute(text("SELECT code, gov_code FROM v_facts ORDER BY ordinal")).all()
+    assert [tuple(r) for r in rows] == [("30101", "50101"), ("30199", None)]
 
 
 def test_facts_are_linked_to_their_tables(store: Store) -> None:

@@ -1,4 +1,4 @@
-"""Analyst views of migration 0002: v_fact_wide and the totals of v_document_summary.
+"""Analyst views of migrations 0002 and 0003: v_fact_wide, the totals of v_document_summary, gov_code.
 
 Runs on SQLite, and on PostgreSQL too when YUSUAN_TEST_PG_URL is set (the
 fixtures are test_store.py's: each PostgreSQL test gets a throwaway schema).
@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from alembic import command
 from sqlalchemy import inspect, text
-from test_store import SHA, SOURCE, db_url, make_fact, make_result, store  # noqa: F401  (fixtures)
+from test_store import (  # noqa: F401  (fixtures)
+    SHA, SOURCE, db_url, economic_fact, make_fact, make_result, store)
 
 from models import Fact, TableKind
 from pipeline.store import Store, alembic_config
@@ -94,6 +95,15 @@ def test_v_fact_wide_keeps_versions_apart(store: Store) -> None:
     assert json.loads(new["expenditure_summary", "合计"].values) == {"2025年预算数/合计": "2300.00"}
 
 
+def test_v_fact_wide_gov_code(store: Store) -> None:
+    store.save_document(make_result([
+        economic_fact(column="合计"), economic_fact(column="基本支出"), make_fact()]), "0.1.0")
+    rows = wide_rows(store)
+    economic = rows["basic_expenditure_economic", "30101"]
+    assert (economic.code, economic.gov_code, economic.n_values) == ("30101", "50101", 2)
+    assert rows["general_budget_expenditure", "2010301"].gov_code is None
+
+
 def test_v_document_summary_totals(store: Store) -> None:
     store.save_document(make_result(summary_facts()), "0.1.0")
     # 0.2.0 has no 预算支出总表: the expenditure total falls back to 预算收支总表's 支出总计
@@ -131,6 +141,11 @@ def test_downgrade_and_upgrade_again(store: Store, db_url: str) -> None:  # noqa
             config.attributes["connection"] = connection
             getattr(command, step)(config, revision)
 
+    run("downgrade", "0002")
+    with store.engine.connect() as connection:
+        for name in ("facts", "v_facts", "v_fact_wide"):
+            assert "gov_code" not in {c["name"] for c in inspect(connection).get_columns(name)}
+    assert len(wide_rows(store)) == 5
     run("downgrade", "0001")
     with store.engine.connect() as connection:
         assert "v_fact_wide" not in inspect(connection).get_view_names()
@@ -138,3 +153,6 @@ def test_downgrade_and_upgrade_again(store: Store, db_url: str) -> None:  # noqa
         assert "n_needs_review" in columns and "total_expenditure" not in columns
     run("upgrade", "head")
     assert len(wide_rows(store)) == 5
+    with store.engine.connect() as connection:
+        for name in ("facts", "v_facts", "v_fact_wide"):
+            assert "gov_code" in {c["name"] for c in inspect(connection).get_columns(name)}
