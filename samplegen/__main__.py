@@ -1,4 +1,8 @@
-"""``python -m samplegen [--spec-dir samples/spec] [--out samples] [SPEC.json ...]``."""
+"""``python -m samplegen [--spec-dir samples/spec] [--out samples] [--levels mild,harsh] [SPEC.json ...]``.
+
+The scans for fitting the confidence model are built apart from the samples:
+``python -m samplegen --levels fitlight,fitrough --out build/fitting``.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +11,13 @@ import sys
 import time
 from pathlib import Path
 
-from samplegen.build import build_all, build_spec, load_spec
+from samplegen.build import build_spec, load_spec
+from samplegen.scan import DEFAULT_LEVELS, LEVELS
 
 
-def _complete(name: str, out: Path) -> bool:
+def _complete(name: str, out: Path, levels: list[str]) -> bool:
     folder = out / name
-    variants = [f"{name}_{level}" for level in ("digital", "mild", "harsh")]
+    variants = [f"{name}_{level}" for level in ("digital", *levels)]
     return all((folder / f"{v}.pdf").exists() and (folder / "truth" / f"{v}.records.jsonl").exists() for v in variants)
 
 
@@ -23,10 +28,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("specs", nargs="*", type=Path, help="build only these spec files")
     parser.add_argument("--if-missing", action="store_true",
                         help="skip a spec whose PDFs and truth files are all present")
+    parser.add_argument("--levels", default=",".join(DEFAULT_LEVELS),
+                        help=f"scan levels to build, of {', '.join(LEVELS)} (default: %(default)s)")
     args = parser.parse_args(argv)
+    names = [n.strip() for n in args.levels.split(",") if n.strip()]
+    unknown = [n for n in names if n not in LEVELS]
+    if unknown:
+        print(f"unknown scan level(s) {', '.join(unknown)}; known: {', '.join(LEVELS)}", file=sys.stderr)
+        return 2
+    levels = [LEVELS[n] for n in names]
     start = time.monotonic()
     if args.specs:
-        built = [b for p in args.specs for b in build_spec(load_spec(p), args.out)]
+        built = [b for p in args.specs for b in build_spec(load_spec(p), args.out, levels)]
         for b in built:
             print(b.summary(), flush=True)
     else:
@@ -35,8 +48,8 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         specs = sorted(args.spec_dir.glob("*.json"))
         if args.if_missing:
-            specs = [p for p in specs if not _complete(load_spec(p).name, args.out)]
-        built = [b for p in specs for b in build_spec(load_spec(p), args.out)]
+            specs = [p for p in specs if not _complete(load_spec(p).name, args.out, names)]
+        built = [b for p in specs for b in build_spec(load_spec(p), args.out, levels)]
         for b in built:
             print(b.summary(), flush=True)
     print(f"built {len(built)} file(s) in {time.monotonic() - start:.1f} s", flush=True)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from samplegen.render import RenderResult, render
-from samplegen.scan import LEVELS, ScanLevel, page_turns, scan
+from samplegen.scan import DEFAULT_LEVELS, LEVELS, ScanLevel, page_turns, scan
 from samplegen.spec import DocumentSpec
 from samplegen.truth import Target, derive_facts, derive_tables, identity_map
 
@@ -68,7 +68,8 @@ def _write_jsonl(path: Path, lines: Iterable[str]) -> None:
     path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
 
 
-def build_spec(spec: DocumentSpec, out_root: Path, levels: Sequence[ScanLevel] = tuple(LEVELS.values())) -> list[BuiltFile]:
+def build_spec(spec: DocumentSpec, out_root: Path,
+               levels: Sequence[ScanLevel] = tuple(LEVELS[name] for name in DEFAULT_LEVELS)) -> list[BuiltFile]:
     out_dir = out_root / spec.name
     out_dir.mkdir(parents=True, exist_ok=True)
     result = render(spec)
@@ -81,13 +82,4 @@ def build_spec(spec: DocumentSpec, out_root: Path, levels: Sequence[ScanLevel] =
         turns = page_turns(level, result.page_count, first_pages)
         scanned = scan(result.pdf, level, scan_seed(spec.name, level), page_cells, turns)
         built.append(write_variant(spec, result, out_dir, level.name, scanned.pdf, scanned.map_bbox))
-    return built
-
-
-def build_all(spec_dir: Path, out_root: Path) -> list[BuiltFile]:
-    built: list[BuiltFile] = []
-    for path in sorted(spec_dir.glob("*.json")):
-        for item in build_spec(load_spec(path), out_root):
-            print(item.summary(), flush=True)
-            built.append(item)
     return built
