@@ -10,7 +10,8 @@ labels are corrected where the OCR visibly damaged them (安全总额 -> 资金�
 可持續 -> 可持续, 外经外贸/外贸外贸 -> 外商外资, line-wrap spaces removed,
 halfwidth punctuation in Chinese text -> fullwidth).  Grids are placed like
 an HTML table: a cell with colspan/rowspan covers the slots to its right and
-below, and later rows skip covered slots.
+below, and later rows skip covered slots.  What every disclosure prints alike
+(the 绩效目标 forms, the empty 表9, the catalog) is built by samplegen/spec_builders.py.
 
 The 政府购买服务指导性目录 is read from pipeline/data/procurement_catalog.csv
 (the canonical list voted over the seed's repeated copies) when it exists.
@@ -18,7 +19,6 @@ The 政府购买服务指导性目录 is read from pipeline/data/procurement_cat
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 import sys
@@ -28,30 +28,29 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from samplegen.spec import DocumentSpec  # noqa: E402
+from samplegen.spec_builders import (  # noqa: E402
+    EXPENDITURE_CLASSES,
+    NO_DATA,
+    BudgetRow,
+    OverallForm,
+    ProjectForm,
+    overall_form_table,
+    procurement_catalog_table,
+    project_form_table,
+    state_capital_table,
+)
+from samplegen.spec_builders import cell as C  # noqa: E402  (short: nearly every row below uses it)
 
 OUT = ROOT / "samples" / "spec" / "shanyin_commerce.json"
 CATALOG_CSV = ROOT / "pipeline" / "data" / "procurement_catalog.csv"
 
 DEPT = "部门名称：山阴县商务局（部门）"
+DEPT_CODED = "029-山阴县商务局（部门）"  # as the forms print it
 UNIT_NAME = "山阴县外商外资联络服务中心"
 PROJECT_E_TOWN = (
     "晋财资环〔2023〕62号（朔财建二〔2023〕24号）（山财建〔2023〕21号）"
     "2023年乡村e镇（第一批）县级资金300万元"
 )
-
-
-def C(text: str = "", cs: int = 1, rs: int = 1, align: str | None = None) -> dict | str:
-    """A cell; plain strings stay plain when they span nothing."""
-    if cs == 1 and rs == 1 and align is None:
-        return text
-    d: dict = {"text": text}
-    if cs != 1:
-        d["colspan"] = cs
-    if rs != 1:
-        d["rowspan"] = rs
-    if align is not None:
-        d["align"] = align
-    return d
 
 
 def fw(s: str) -> str:
@@ -61,46 +60,6 @@ def fw(s: str) -> str:
     s = re.sub(r"\s*;\s*", "；", s)
     s = re.sub(r"(?<!\d)\s*,\s*|\s*,\s*(?!\d)", "，", s)
     return s
-
-
-def money(s: str) -> str:
-    return s.replace(",", "")
-
-
-# ---------------------------------------------------------------- classes
-
-CLASSES = [
-    ("一、一般公共服务支出", "201"),
-    ("二、外交支出", "202"),
-    ("三、国防支出", "203"),
-    ("四、公共安全支出", "204"),
-    ("五、教育支出", "205"),
-    ("六、科学技术支出", "206"),
-    ("七、文化旅游体育与传媒支出", "207"),
-    ("八、社会保障和就业支出", "208"),
-    ("九、社会保险基金支出", "209"),
-    ("十、卫生健康支出", "210"),
-    ("十一、节能环保支出", "211"),
-    ("十二、城乡社区支出", "212"),
-    ("十三、农林水支出", "213"),
-    ("十四、交通运输支出", "214"),
-    ("十五、资源勘探工业信息等支出", "215"),
-    ("十六、商业服务业等支出", "216"),
-    ("十七、金融支出", "217"),
-    ("十八、援助其他地区支出", "219"),
-    ("十九、自然资源海洋气象等支出", "220"),
-    ("二十、住房保障支出", "221"),
-    ("二十一、粮油物资储备支出", "222"),
-    ("二十二、国有资本经营预算支出", "223"),
-    ("二十三、灾害防治及应急管理支出", "224"),
-    ("二十四、预备费", "227"),
-    ("二十五、其他支出", "229"),
-    ("二十六、转移性支出", "230"),
-    ("二十七、债务还本支出", "231"),
-    ("二十八、债务付息支出", "232"),
-    ("二十九、债务发行费用支出", "233"),
-    ("三十、抗疫特别国债安排的支出", "234"),
-]
 
 
 def table(**kw) -> dict:
@@ -131,7 +90,7 @@ def t_income_expenditure() -> dict:
         "221": ("16.87", "16.87", ""),
     }
     body, implied = [], []
-    for i, (label, code) in enumerate(CLASSES):
+    for i, (label, code) in enumerate(EXPENDITURE_CLASSES):
         inc = income[i] if i < len(income) else ("", "")
         body.append([inc[0], inc[1], label, *values.get(code, ("", "", ""))])
         implied.append({"row": len(header) + i, "group": 1, "code": code})
@@ -302,7 +261,7 @@ def t_appropriation() -> dict:
         "221": ("16.87", "16.87"),
     }
     body, implied = [], []
-    for i, (label, code) in enumerate(CLASSES):
+    for i, (label, code) in enumerate(EXPENDITURE_CLASSES):
         inc = income[i] if i < len(income) else ("", "")
         v = values.get(code, ("", ""))
         body.append([inc[0], inc[1], label, v[0], v[1], "", ""])
@@ -404,10 +363,7 @@ def t_economic() -> dict:
     )
 
 
-# ----------------------------------------------- 7, 8, 9 empty tables
-
-NO_DATA = "注：本表无数据"
-
+# ----------------------------------------------- 7, 8 empty tables (9: spec_builders)
 
 def t_gov_fund_income() -> dict:
     return table(
@@ -442,30 +398,6 @@ def t_gov_fund_expenditure() -> dict:
         ],
         layout="ledger",
         groups=[{"label_cols": [1], "code_col": 0, "value_cols": [2, 3, 4]}],
-        note=NO_DATA,
-    )
-
-
-def t_state_capital() -> dict:
-    return table(
-        kind="state_capital",
-        caption="预算公开表9",  # the seed prints 部门公开表9 (OCR)
-        title="2025年国有资本经营预算收支预算表（不含上年结转）",
-        orientation="landscape",
-        header_rows=3,
-        col_widths=[1.2, 2.4, 1.5, 1.0, 2.4, 1.0, 1.0, 1.0],
-        rows=[
-            [C("国有资本经营预算收入", cs=3), C("国有资本经营预算支出", cs=5)],
-            [C("项目", cs=2), C("国有资本经营收入预算", rs=2), C("科目编码", rs=2), C("科目名称", rs=2),
-             C("合计", rs=2), C("基本支出", rs=2), C("项目支出", rs=2)],
-            ["收入科目编码", "科目名称"],
-            [C("合计", cs=2), "", "", "", "", "", ""],
-        ],
-        layout="ledger",
-        groups=[
-            {"label_cols": [1], "code_col": 0, "value_cols": [2]},
-            {"label_cols": [4], "code_col": 3, "value_cols": [5, 6, 7]},
-        ],
         note=NO_DATA,
     )
 
@@ -652,116 +584,33 @@ OVERALL_INDICATORS = [  # 一级, [(二级, 三级, 指标值)]
 ]
 
 
-class Grid:
-    """Collects rows and tracks the grid slot of each cell, for form_facts."""
-
-    def __init__(self, ncols: int):
-        self.ncols = ncols
-        self.rows: list[list] = []
-        self.covered: set[tuple[int, int]] = set()
-        self.facts: list[dict] = []
-
-    def row(self, *cells) -> list[int]:
-        """Append a row; returns the grid column of each given cell."""
-        r = len(self.rows)
-        col, cols = 0, []
-        for cell in cells:
-            while (r, col) in self.covered:
-                col += 1
-            cols.append(col)
-            cs = cell.get("colspan", 1) if isinstance(cell, dict) else 1
-            rs = cell.get("rowspan", 1) if isinstance(cell, dict) else 1
-            for dr in range(rs):
-                for dc in range(cs):
-                    self.covered.add((r + dr, col + dc))
-            col += cs
-        self.rows.append(list(cells))
-        return cols
-
-    def fact(self, labels, value, col, column="", row=None, number=False, unit=None):
-        if value == "":
-            return
-        f = {"labels": labels, "column": column, "value": value, "row": len(self.rows) - 1 if row is None else row,
-             "col": col}
-        if number:
-            f["kind"] = "number"
-            f["unit"] = unit
-        self.facts.append(f)
-
-
-def key_label(text: str) -> str:
-    """The canonical key of a form label cell: no trailing colon, no 其中： prefix."""
-    text = text.rstrip("：:")
-    return text.removeprefix("其中：")
-
-
-def t_overall() -> dict:
-    g = Grid(5)
-    g.row(C("部门基本信息", rs=5), "部门名称", C("029-山阴县商务局（部门）", cs=3))
-    g.fact(["部门名称"], "029-山阴县商务局（部门）", 2)
-    g.row("内设职能部门数", "3个", "所属预算单位数", "1个")
-    g.fact(["内设职能部门数"], "3个", 2)
-    g.fact(["所属预算单位数"], "1个", 4)
-    g.row(C("在职人员编制数", rs=3), C("6人", rs=3), "实际在职人员总数", "6人")
-    g.fact(["在职人员编制数"], "6人", 2)
-    g.fact(["实际在职人员总数"], "6人", 4)
-    g.row("其中：在职人员数", "6人")
-    g.fact(["在职人员数"], "6人", 4)
-    g.row("其他人员数", "0人")
-    g.fact(["其他人员数"], "0人", 4)
-    g.row("部门职责", C(DUTIES, cs=4))
-    g.fact(["部门职责"], DUTIES, 1)
-    g.row("部门绩效目标", C(DEPT_GOAL, cs=4))
-    g.fact(["部门绩效目标"], DEPT_GOAL, 1)
-    budget = [
-        ("合计", "1284.82", "合计", "1284.82", "1284.82"),
-        ("其中：一般公共预算资金", "1284.82", "其中：基本支出", "342.32", "242.32"),  # 342.32: OCR/print slip
-        ("政府性基金预算资金", "0.00", "项目支出", "1042.50", "1042.50"),
-        ("国有资本经营预算资金", "0.00", "", "", ""),
-        ("社会保险基金预算资金", "0.00", "", "", ""),
-        ("专户管理资金", "0.00", "", "", ""),
-        ("单位资金", "0.00", "", "", ""),
-    ]
-    g.row(C("年度预算情况", rs=1 + len(budget)), "按资金来源划分", "资金总额（万元）", "按资金使用划分", "资金总额（万元）")
-    for src, sv, use, uv, ufact in budget:
-        g.row(src, sv, use, uv)
-        g.fact([key_label(src)], sv, 2, number=True, unit="万元")
-        if use:
-            g.fact([key_label(use)], ufact, 4, number=True, unit="万元")
-    g.row(C("年度重点工作", rs=1 + len(KEY_WORK)), "核心职能", C("重点工作", cs=3))
-    for duty, work in KEY_WORK:
-        g.row(duty, C(work, cs=3))
-        g.fact(["年度重点工作"], duty, 1, column="核心职能")
-        g.fact(["年度重点工作"], work, 2, column="重点工作")
-    g.row("年度绩效目标", C(YEAR_GOAL, cs=4))
-    g.fact(["年度绩效目标"], YEAR_GOAL, 1)
-    n_ind = sum(len(x[1]) for x in OVERALL_INDICATORS)
-    g.row(C("年度绩效指标", rs=1 + n_ind), "一级指标", "二级指标", "三级指标", "指标值")
-    for first, items in OVERALL_INDICATORS:
-        for i, (second, third, val) in enumerate(items):
-            cells = ([C(first, rs=len(items))] if i == 0 else []) + [second, third, val]
-            g.row(*cells)
-            g.fact([first, second, third], val, 4, column="指标值")
-    return {
-        "kind": "performance_overall",
-        "title": "县（区）级预算部门（单位）整体支出绩效目标申报表",
-        # printed under the title; the spec has no subtitle field, so it rides here
-        "department": "（2025）年度",
-        "unit": "万元",
-        "orientation": "portrait",
-        "header_rows": 0,
-        "col_widths": [1.3, 2.6, 1.6, 2.0, 1.6],
-        "rows": g.rows,
-        "layout": "form",
-        "form_subject": "山阴县商务局（部门）",
-        "form_facts": g.facts,
-    }
+OVERALL = OverallForm(
+    dept_coded=DEPT_CODED,
+    subject="山阴县商务局（部门）",
+    n_offices="3个", n_units="1个",
+    n_posts="6人", n_staff="6人", n_staff_on_post="6人", n_staff_other="0人",
+    duties=DUTIES,
+    dept_goal=DEPT_GOAL,
+    budget=[
+        BudgetRow("合计", "1284.82", "合计", "1284.82"),
+        # the seed prints 342.32 for 基本支出; the fact keeps 242.32, which the other tables confirm
+        BudgetRow("其中：一般公共预算资金", "1284.82", "其中：基本支出", "342.32", use_fact="242.32"),
+        BudgetRow("政府性基金预算资金", "0.00", "项目支出", "1042.50"),
+        BudgetRow("国有资本经营预算资金", "0.00", "", ""),
+        BudgetRow("社会保险基金预算资金", "0.00", "", ""),
+        BudgetRow("专户管理资金", "0.00", "", ""),
+        BudgetRow("单位资金", "0.00", "", ""),
+    ],
+    key_work=KEY_WORK,
+    year_goal=YEAR_GOAL,
+    indicators=OVERALL_INDICATORS,
+)
 
 
 # ------------------------------------------------------- 项目支出绩效目标表
 
-# Indicator block: [(一级, [(二级, [(三级, 值, 年度三级, 年度值), ...]), ...]), ...]
-# An 二级 may be a pair (实施期二级, 年度二级) when the two sides differ.
+# One dict per form, with the fields of samplegen.spec_builders.ProjectForm
+# (indicators as its Indicators type describes).
 
 PROJECTS = [
     {
@@ -1071,94 +920,6 @@ PROJECTS = [
     },
 ]
 
-MONEY_LABELS = ["实施期资金总额：", "其中：中央财政资金", "省级财政资金", "市县（区）财政资金", "单位自筹", "其他资金"]
-TEXT_KEYS = [("项目概况", "overview"), ("立项依据", "basis"), ("项目设立必要性", "need"),
-             ("保证项目实施的制度、措施", "measures"), ("项目实施计划", "plan")]
-
-
-def t_project_form(p: dict) -> dict:
-    g = Grid(8)
-    g.row(C("项目名称", cs=2), C(p["name"], cs=6))
-    g.fact(["项目名称"], p["name"], 2)
-    g.row(C("主管部门及代码", cs=2), C("029-山阴县商务局（部门）", cs=3), "实施单位", C(p["unit"], cs=2))
-    g.fact(["主管部门及代码"], "029-山阴县商务局（部门）", 2)
-    g.fact(["实施单位"], p["unit"], 6)
-    g.row(C("项目属性", cs=2), C(p["attr"], cs=3), "项目期", C(p["period"], cs=2))
-    g.fact(["项目属性"], p["attr"], 2)
-    g.fact(["项目期"], p["period"], 6)
-    m = p["money"]
-    for i, label in enumerate(MONEY_LABELS):
-        year_label = "年度资金总额：" if i == 0 else label
-        lead = [C("项目资金（元）", cs=2, rs=len(MONEY_LABELS))] if i == 0 else []
-        g.row(*lead, C(label, cs=2), m[i], C(year_label, cs=2), m[6 + i])
-        g.fact([key_label(label)], money(m[i]), 4, number=True, unit="元")
-        g.fact([key_label(year_label)], money(m[6 + i]), 7, number=True, unit="元")
-    for key, field in TEXT_KEYS:
-        g.row(C(key, cs=2), C(p[field], cs=6))
-        g.fact([key], p[field], 2)
-    g.row(C("总体目标", cs=2, rs=2), C("实施期目标", cs=3), C("年度目标", cs=3))
-    g.row(C(p["goal"][0], cs=3), C(p["goal"][1], cs=3))
-    g.fact(["总体目标"], p["goal"][0], 2, column="实施期目标")
-    g.fact(["总体目标"], p["goal"][1], 5, column="年度目标")
-    n_ind = sum(len(rows) for _, seconds in p["indicators"] for _, rows in seconds)
-    g.row(C("绩效指标", rs=1 + n_ind), "一级指标", "二级指标", "三级指标", "指标值", "二级指标", "三级指标", "指标值")
-    for first, seconds in p["indicators"]:
-        n_first = sum(len(rows) for _, rows in seconds)
-        for j, (second, rows) in enumerate(seconds):
-            s_imp, s_year = second if isinstance(second, tuple) else (second, second)
-            for k, row in enumerate(rows):
-                t_imp, v_imp, t_year, v_year = row if len(row) == 4 else (*row, *row)
-                cells = []
-                if j == 0 and k == 0:
-                    cells.append(C(first, rs=n_first))
-                if k == 0:
-                    cells.append(C(s_imp, rs=len(rows)))
-                cells += [t_imp, v_imp]
-                if k == 0:
-                    cells.append(C(s_year, rs=len(rows)))
-                cells += [t_year, v_year]
-                g.row(*cells)
-                g.fact([first, s_imp, t_imp], v_imp, 4, column="实施期/指标值")
-                g.fact([first, s_year, t_year], v_year, 7, column="年度/指标值")
-    g.row(C("负责人：", cs=2), C("经办人：", cs=2), C("联系电话：", cs=2), "填报日期：", p["date"])
-    g.fact(["填报日期"], p["date"], 7)
-    return {
-        "kind": "performance_project",
-        "title": "项目支出绩效目标表",
-        "unit": "元",
-        "orientation": "portrait",
-        "header_rows": 0,
-        "col_widths": [0.9, 1.2, 1.5, 2.2, 1.5, 1.5, 2.2, 1.5],
-        "rows": g.rows,
-        "layout": "form",
-        "form_subject": p["name"],
-        "form_facts": g.facts,
-    }
-
-
-# ------------------------------------------------- 政府购买服务指导性目录
-
-def t_catalog() -> dict:
-    rows = [["代码", "一级目录", "二级目录", "三级目录"]]
-    with open(CATALOG_CSV, encoding="utf-8") as fh:
-        for rec in csv.DictReader(fh):
-            level = int(rec["level"])
-            row = [rec["code"], "", "", ""]
-            row[level] = rec["name"]
-            rows.append(row)
-    n_body = len(rows) - 1
-    return {
-        "kind": "procurement_catalog",
-        "title": "山西省政府购买服务指导性目录",
-        "orientation": "portrait",
-        "header_rows": 1,
-        "col_widths": [1.0, 2.0, 3.0, 4.5],
-        "rows": rows,
-        "layout": "catalog",
-        "max_body_rows_per_page": -(-n_body // 4),  # about four pages
-    }
-
-
 # ------------------------------------------------------------------ main
 
 def build() -> dict:
@@ -1172,16 +933,16 @@ def build() -> dict:
         t_economic(),
         t_gov_fund_income(),
         t_gov_fund_expenditure(),
-        t_state_capital(),
+        state_capital_table(DEPT),  # the seed prints 部门公开表9 (OCR)
         t_three_public(),
         t_operating(),
         t_project_current(),
         t_project_carryover(),
-        t_overall(),
-        *[t_project_form(p) for p in PROJECTS],
+        overall_form_table(OVERALL),
+        *[project_form_table(DEPT_CODED, ProjectForm(**p)) for p in PROJECTS],
     ]
     if CATALOG_CSV.exists():
-        tables.append(t_catalog())
+        tables.append(procurement_catalog_table(CATALOG_CSV))  # about four pages, as the seed
     else:
         print(f"warning: {CATALOG_CSV} missing; catalog left out", file=sys.stderr)
     return {

@@ -8,8 +8,9 @@ Run from the repository root:
 
 Nothing here is copied from a real document.  The layout conventions (titles,
 captions 预算公开表N, department line, unit, header structures, groups,
-implied codes, form layouts and form_facts) follow build_shanyin.py; the rows
-and numbers are new:
+implied codes, form layouts and form_facts) follow build_shanyin.py -- the forms,
+the empty 表9 and the catalog are built by samplegen/spec_builders.py for both; the
+rows and numbers are new:
 
 * two units: 阳高县教育局 (行政, the 机关 whose 公用经费 is the 机关运行经费)
   and 阳高县教育事业发展中心 (事业);
@@ -41,6 +42,18 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from samplegen.spec import DocumentSpec  # noqa: E402
+from samplegen.spec_builders import (  # noqa: E402
+    EXPENDITURE_CLASSES,
+    BudgetRow,
+    OverallForm,
+    ProjectForm,
+    key_label,
+    overall_form_table,
+    procurement_catalog_table,
+    project_form_table,
+    state_capital_table,
+)
+from samplegen.spec_builders import cell as C  # noqa: E402  (short: nearly every row below uses it)
 
 OUT = ROOT / "samples" / "spec" / "yanggao_education.json"
 CATALOG_CSV = ROOT / "pipeline" / "data" / "procurement_catalog.csv"
@@ -56,20 +69,6 @@ ADMIN_UNIT = UNIT_A
 
 D = Decimal
 ZERO = D("0.00")
-
-
-def C(text: str = "", cs: int = 1, rs: int = 1, align: str | None = None) -> dict | str:
-    """A cell; plain strings stay plain when they span nothing."""
-    if cs == 1 and rs == 1 and align is None:
-        return text
-    d: dict = {"text": text}
-    if cs != 1:
-        d["colspan"] = cs
-    if rs != 1:
-        d["rowspan"] = rs
-    if align is not None:
-        d["align"] = align
-    return d
 
 
 def fmt(x: Decimal) -> str:
@@ -109,39 +108,6 @@ def fname(code: str) -> str:
         raise SystemExit(f"functional code {code} not in {FUNCTIONAL_CSV}")
     return NAMES[code]
 
-
-CLASSES = [
-    ("一、一般公共服务支出", "201"),
-    ("二、外交支出", "202"),
-    ("三、国防支出", "203"),
-    ("四、公共安全支出", "204"),
-    ("五、教育支出", "205"),
-    ("六、科学技术支出", "206"),
-    ("七、文化旅游体育与传媒支出", "207"),
-    ("八、社会保障和就业支出", "208"),
-    ("九、社会保险基金支出", "209"),
-    ("十、卫生健康支出", "210"),
-    ("十一、节能环保支出", "211"),
-    ("十二、城乡社区支出", "212"),
-    ("十三、农林水支出", "213"),
-    ("十四、交通运输支出", "214"),
-    ("十五、资源勘探工业信息等支出", "215"),
-    ("十六、商业服务业等支出", "216"),
-    ("十七、金融支出", "217"),
-    ("十八、援助其他地区支出", "219"),
-    ("十九、自然资源海洋气象等支出", "220"),
-    ("二十、住房保障支出", "221"),
-    ("二十一、粮油物资储备支出", "222"),
-    ("二十二、国有资本经营预算支出", "223"),
-    ("二十三、灾害防治及应急管理支出", "224"),
-    ("二十四、预备费", "227"),
-    ("二十五、其他支出", "229"),
-    ("二十六、转移性支出", "230"),
-    ("二十七、债务还本支出", "231"),
-    ("二十八、债务付息支出", "232"),
-    ("二十九、债务发行费用支出", "233"),
-    ("三十、抗疫特别国债安排的支出", "234"),
-]
 
 # ======================================================================= leaves
 # Basic expenditure (一般公共预算, 不含上年结转): one row per unit and economic
@@ -316,7 +282,7 @@ def t_income_expenditure() -> dict:
         ("五、单位资金", ""),
     ]
     body, implied = [], []
-    for i, (label, code) in enumerate(CLASSES):
+    for i, (label, code) in enumerate(EXPENDITURE_CLASSES):
         inc = income[i] if i < len(income) else ("", "")
         ln = LINES.get(code, Line())
         body.append([inc[0], inc[1], label, fmt(ln.total), fmt(ln.current), fmt(ln.carry)])
@@ -426,7 +392,7 @@ def t_appropriation() -> dict:
     income = [("一、一般公共预算", fmt(TOTAL.general)), ("二、政府性基金预算", fmt(TOTAL.proj_fund)),
               ("三、国有资本经营预算", "")]
     body, implied = [], []
-    for i, (label, code) in enumerate(CLASSES):
+    for i, (label, code) in enumerate(EXPENDITURE_CLASSES):
         inc = income[i] if i < len(income) else ("", "")
         ln = LINES.get(code, Line())
         body.append([inc[0], inc[1], label, fmt(ln.total), fmt(ln.general + ln.carry), fmt(ln.proj_fund), ""])
@@ -508,10 +474,9 @@ def t_economic() -> dict:
     )
 
 
-# ----------------------------------------------- 7, 8 政府性基金, 9 国有资本
+# ----------------------------------------------- 7, 8 政府性基金 (9 国有资本 is empty: spec_builders)
 
 FUND_LINES = {code: ln for code, ln in LINES.items() if ln.proj_fund}
-NO_DATA = "注：本表无数据"
 
 
 def t_gov_fund_income() -> dict:
@@ -552,30 +517,6 @@ def t_gov_fund_expenditure() -> dict:
         ],
         layout="ledger",
         groups=[{"label_cols": [1], "code_col": 0, "value_cols": [2, 3, 4]}],
-    )
-
-
-def t_state_capital() -> dict:
-    return table(
-        kind="state_capital",
-        caption="预算公开表9",
-        title="2025年国有资本经营预算收支预算表（不含上年结转）",
-        orientation="landscape",
-        header_rows=3,
-        col_widths=[1.2, 2.4, 1.5, 1.0, 2.4, 1.0, 1.0, 1.0],
-        rows=[
-            [C("国有资本经营预算收入", cs=3), C("国有资本经营预算支出", cs=5)],
-            [C("项目", cs=2), C("国有资本经营收入预算", rs=2), C("科目编码", rs=2), C("科目名称", rs=2),
-             C("合计", rs=2), C("基本支出", rs=2), C("项目支出", rs=2)],
-            ["收入科目编码", "科目名称"],
-            [C("合计", cs=2), "", "", "", "", "", ""],
-        ],
-        layout="ledger",
-        groups=[
-            {"label_cols": [1], "code_col": 0, "value_cols": [2]},
-            {"label_cols": [4], "code_col": 3, "value_cols": [5, 6, 7]},
-        ],
-        note=NO_DATA,
     )
 
 
@@ -705,49 +646,6 @@ def t_project_carryover() -> dict:
     )
 
 
-# ================================================================== forms
-
-class Grid:
-    """Collects rows and tracks the grid slot of each cell, for form_facts."""
-
-    def __init__(self, ncols: int):
-        self.ncols = ncols
-        self.rows: list[list] = []
-        self.covered: set[tuple[int, int]] = set()
-        self.facts: list[dict] = []
-
-    def row(self, *cells) -> list[int]:
-        r = len(self.rows)
-        col, cols = 0, []
-        for cell in cells:
-            while (r, col) in self.covered:
-                col += 1
-            cols.append(col)
-            cs = cell.get("colspan", 1) if isinstance(cell, dict) else 1
-            rs = cell.get("rowspan", 1) if isinstance(cell, dict) else 1
-            for dr in range(rs):
-                for dc in range(cs):
-                    self.covered.add((r + dr, col + dc))
-            col += cs
-        self.rows.append(list(cells))
-        return cols
-
-    def fact(self, labels, value, col, column="", row=None, number=False, unit=None):
-        if value == "":
-            return
-        f = {"labels": labels, "column": column, "value": value, "row": len(self.rows) - 1 if row is None else row,
-             "col": col}
-        if number:
-            f["kind"] = "number"
-            f["unit"] = unit
-        self.facts.append(f)
-
-
-def key_label(text: str) -> str:
-    """The canonical key of a form label cell: no trailing colon, no 其中： prefix."""
-    return text.rstrip("：:").removeprefix("其中：")
-
-
 # ------------------------------------------------ 部门整体支出绩效目标申报表
 
 DUTIES = (
@@ -789,68 +687,30 @@ OVERALL_INDICATORS = [  # 一级, [(二级, 三级, 指标值)]
 
 
 def t_overall() -> dict:
-    g = Grid(5)
-    g.row(C("部门基本信息", rs=5), "部门名称", C(DEPT_CODED, cs=3))
-    g.fact(["部门名称"], DEPT_CODED, 2)
-    g.row("内设职能部门数", "7个", "所属预算单位数", "1个")
-    g.fact(["内设职能部门数"], "7个", 2)
-    g.fact(["所属预算单位数"], "1个", 4)
-    g.row(C("在职人员编制数", rs=3), C("42人", rs=3), "实际在职人员总数", "39人")
-    g.fact(["在职人员编制数"], "42人", 2)
-    g.fact(["实际在职人员总数"], "39人", 4)
-    g.row("其中：在职人员数", "37人")
-    g.fact(["在职人员数"], "37人", 4)
-    g.row("其他人员数", "2人")
-    g.fact(["其他人员数"], "2人", 4)
-    g.row("部门职责", C(DUTIES, cs=4))
-    g.fact(["部门职责"], DUTIES, 1)
-    g.row("部门绩效目标", C(DEPT_GOAL, cs=4))
-    g.fact(["部门绩效目标"], DEPT_GOAL, 1)
     year_total = TOTAL.current  # 本年, 不含上年结转
     year_project = TOTAL.proj_gen + TOTAL.proj_fund
     budget = [
-        ("合计", fmt0(year_total), "合计", fmt0(year_total)),
-        ("其中：一般公共预算资金", fmt0(TOTAL.general), "其中：基本支出", fmt0(TOTAL.basic)),
-        ("政府性基金预算资金", fmt0(TOTAL.proj_fund), "项目支出", fmt0(year_project)),
-        ("国有资本经营预算资金", "0.00", "", ""),
-        ("社会保险基金预算资金", "0.00", "", ""),
-        ("专户管理资金", "0.00", "", ""),
-        ("单位资金", "0.00", "", ""),
+        BudgetRow("合计", fmt0(year_total), "合计", fmt0(year_total)),
+        BudgetRow("其中：一般公共预算资金", fmt0(TOTAL.general), "其中：基本支出", fmt0(TOTAL.basic)),
+        BudgetRow("政府性基金预算资金", fmt0(TOTAL.proj_fund), "项目支出", fmt0(year_project)),
+        BudgetRow("国有资本经营预算资金", "0.00", "", ""),
+        BudgetRow("社会保险基金预算资金", "0.00", "", ""),
+        BudgetRow("专户管理资金", "0.00", "", ""),
+        BudgetRow("单位资金", "0.00", "", ""),
     ]
-    g.row(C("年度预算情况", rs=1 + len(budget)), "按资金来源划分", "资金总额（万元）", "按资金使用划分", "资金总额（万元）")
-    for src, sv, use, uv in budget:
-        g.row(src, sv, use, uv)
-        g.fact([key_label(src)], sv, 2, number=True, unit="万元")
-        if use:
-            g.fact([key_label(use)], uv, 4, number=True, unit="万元")
-    g.row(C("年度重点工作", rs=1 + len(KEY_WORK)), "核心职能", C("重点工作", cs=3))
-    for duty, work in KEY_WORK:
-        g.row(duty, C(work, cs=3))
-        g.fact(["年度重点工作"], duty, 1, column="核心职能")
-        g.fact(["年度重点工作"], work, 2, column="重点工作")
-    g.row("年度绩效目标", C(YEAR_GOAL, cs=4))
-    g.fact(["年度绩效目标"], YEAR_GOAL, 1)
-    n_ind = sum(len(x[1]) for x in OVERALL_INDICATORS)
-    g.row(C("年度绩效指标", rs=1 + n_ind), "一级指标", "二级指标", "三级指标", "指标值")
-    for first, items in OVERALL_INDICATORS:
-        for i, (second, third, val) in enumerate(items):
-            cells = ([C(first, rs=len(items))] if i == 0 else []) + [second, third, val]
-            g.row(*cells)
-            g.fact([first, second, third], val, 4, column="指标值")
-    return {
-        "kind": "performance_overall",
-        "title": "县（区）级预算部门（单位）整体支出绩效目标申报表",
-        "department": "（2025）年度",  # printed under the title, as in the seed spec
-        "unit": "万元",
-        "orientation": "portrait",
-        "header_rows": 0,
-        "col_widths": [1.3, 2.6, 1.6, 2.0, 1.6],
-        "rows": g.rows,
-        "layout": "form",
-        "form_subject": DEPT_NAME,
-        "form_facts": g.facts,
-        "_budget": budget,  # for self_check; removed before writing
-    }
+    form = OverallForm(
+        dept_coded=DEPT_CODED,
+        subject=DEPT_NAME,
+        n_offices="7个", n_units="1个",
+        n_posts="42人", n_staff="39人", n_staff_on_post="37人", n_staff_other="2人",
+        duties=DUTIES,
+        dept_goal=DEPT_GOAL,
+        budget=budget,
+        key_work=KEY_WORK,
+        year_goal=YEAR_GOAL,
+        indicators=OVERALL_INDICATORS,
+    )
+    return {**overall_form_table(form), "_budget": budget}  # _budget for self_check; removed before writing
 
 
 # ------------------------------------------------------- 项目支出绩效目标表
@@ -962,92 +822,15 @@ PERF_PROJECTS = [
     },
 ]
 
-MONEY_LABELS = ["实施期资金总额：", "其中：中央财政资金", "省级财政资金", "市县（区）财政资金", "单位自筹", "其他资金"]
-TEXT_KEYS = [("项目概况", "overview"), ("立项依据", "basis"), ("项目设立必要性", "need"),
-             ("保证项目实施的制度、措施", "measures"), ("项目实施计划", "plan")]
-
 
 def t_project_form(spec: dict) -> dict:
+    fields = dict(spec)
+    # how the amount splits over sources and years: used for the money block, not printed as text
+    years, source = fields.pop("years"), fields.pop("source")
     p = project(spec["name"])
-    m = money_split(p["amount"], spec["source"], spec["years"])
-    g = Grid(8)
-    g.row(C("项目名称", cs=2), C(p["name"], cs=6))
-    g.fact(["项目名称"], p["name"], 2)
-    g.row(C("主管部门及代码", cs=2), C(DEPT_CODED, cs=3), "实施单位", C(p["unit"], cs=2))
-    g.fact(["主管部门及代码"], DEPT_CODED, 2)
-    g.fact(["实施单位"], p["unit"], 6)
-    g.row(C("项目属性", cs=2), C(spec["attr"], cs=3), "项目期", C(spec["period"], cs=2))
-    g.fact(["项目属性"], spec["attr"], 2)
-    g.fact(["项目期"], spec["period"], 6)
-    for i, label in enumerate(MONEY_LABELS):
-        year_label = "年度资金总额：" if i == 0 else label
-        lead = [C("项目资金（元）", cs=2, rs=len(MONEY_LABELS))] if i == 0 else []
-        g.row(*lead, C(label, cs=2), m[i], C(year_label, cs=2), m[6 + i])
-        g.fact([key_label(label)], m[i].replace(",", ""), 4, number=True, unit="元")
-        g.fact([key_label(year_label)], m[6 + i].replace(",", ""), 7, number=True, unit="元")
-    for key, field in TEXT_KEYS:
-        g.row(C(key, cs=2), C(spec[field], cs=6))
-        g.fact([key], spec[field], 2)
-    g.row(C("总体目标", cs=2, rs=2), C("实施期目标", cs=3), C("年度目标", cs=3))
-    g.row(C(spec["goal"][0], cs=3), C(spec["goal"][1], cs=3))
-    g.fact(["总体目标"], spec["goal"][0], 2, column="实施期目标")
-    g.fact(["总体目标"], spec["goal"][1], 5, column="年度目标")
-    n_ind = sum(len(rows) for _, seconds in spec["indicators"] for _, rows in seconds)
-    g.row(C("绩效指标", rs=1 + n_ind), "一级指标", "二级指标", "三级指标", "指标值", "二级指标", "三级指标", "指标值")
-    for first, seconds in spec["indicators"]:
-        n_first = sum(len(rows) for _, rows in seconds)
-        for j, (second, rows) in enumerate(seconds):
-            for k, row in enumerate(rows):
-                t_imp, v_imp, t_year, v_year = row if len(row) == 4 else (*row, *row)
-                cells = []
-                if j == 0 and k == 0:
-                    cells.append(C(first, rs=n_first))
-                if k == 0:
-                    cells.append(C(second, rs=len(rows)))
-                cells += [t_imp, v_imp]
-                if k == 0:
-                    cells.append(C(second, rs=len(rows)))
-                cells += [t_year, v_year]
-                g.row(*cells)
-                g.fact([first, second, t_imp], v_imp, 4, column="实施期/指标值")
-                g.fact([first, second, t_year], v_year, 7, column="年度/指标值")
-    g.row(C("负责人：", cs=2), C("经办人：", cs=2), C("联系电话：", cs=2), "填报日期：", spec["date"])
-    g.fact(["填报日期"], spec["date"], 7)
-    return {
-        "kind": "performance_project",
-        "title": "项目支出绩效目标表",
-        "unit": "元",
-        "orientation": "portrait",
-        "header_rows": 0,
-        "col_widths": [0.9, 1.2, 1.5, 2.2, 1.5, 1.5, 2.2, 1.5],
-        "rows": g.rows,
-        "layout": "form",
-        "form_subject": p["name"],
-        "form_facts": g.facts,
-        "_money": m,  # for self_check; removed before writing
-    }
-
-
-# ------------------------------------------------- 政府购买服务指导性目录
-
-def t_catalog() -> dict:
-    rows = [["代码", "一级目录", "二级目录", "三级目录"]]
-    with open(CATALOG_CSV, encoding="utf-8") as fh:
-        for rec in csv.DictReader(fh):
-            level = int(rec["level"])
-            row = [rec["code"], "", "", ""]
-            row[level] = rec["name"]
-            rows.append(row)
-    return {
-        "kind": "procurement_catalog",
-        "title": "山西省政府购买服务指导性目录",
-        "orientation": "portrait",
-        "header_rows": 1,
-        "col_widths": [1.0, 2.0, 3.0, 4.5],
-        "rows": rows,
-        "layout": "catalog",
-        "max_body_rows_per_page": 50,
-    }
+    m = money_split(p["amount"], source, years)
+    form = project_form_table(DEPT_CODED, ProjectForm(**fields, unit=p["unit"], money=m))
+    return {**form, "_money": m}  # _money for self_check; removed before writing
 
 
 # ================================================================== self-check
@@ -1152,8 +935,8 @@ def self_check(tables: dict[str, dict], overall: dict, forms: list[dict]) -> lis
 
     # 预算收支总表
     ie = body(tables["income_expenditure_summary"])
-    n_cls = len(CLASSES)
-    for i, (label, code) in enumerate(CLASSES):
+    n_cls = len(EXPENDITURE_CLASSES)
+    for i, (label, code) in enumerate(EXPENDITURE_CLASSES):
         row = ie[i]
         assert row[2] == label
         tot, cur, carry = (num(x) for x in row[3:6])
@@ -1177,7 +960,7 @@ def self_check(tables: dict[str, dict], overall: dict, forms: list[dict]) -> lis
 
     # 财政拨款收支总表
     ap = body(tables["appropriation_summary"])
-    for i, (label, code) in enumerate(CLASSES):
+    for i, (label, code) in enumerate(EXPENDITURE_CLASSES):
         row = ap[i]
         sub, g, f, s = (num(x) for x in row[3:7])
         assert sub == g + f + s
@@ -1294,8 +1077,8 @@ def self_check(tables: dict[str, dict], overall: dict, forms: list[dict]) -> lis
     ok(f"{len(CURRENT)} projects this year, {len(CARRY)} carried over")
 
     # 整体 form
-    b = {key_label(src): num(sv) for src, sv, _, _ in overall["_budget"]}
-    u = {key_label(use): num(uv) for _, _, use, uv in overall["_budget"] if use}
+    b = {key_label(r.source): num(r.source_amount) for r in overall["_budget"]}
+    u = {key_label(r.use): num(r.use_amount) for r in overall["_budget"] if r.use}
     assert b["合计"] == sum((v for k, v in b.items() if k != "合计"), ZERO) == u["合计"]
     assert u["合计"] == u["基本支出"] + u["项目支出"]
     assert b["一般公共预算资金"] == gen["合计"][0] and b["政府性基金预算资金"] == fund["合计"][0]
@@ -1330,7 +1113,7 @@ def build() -> tuple[dict, list[str]]:
         "basic_expenditure_economic": t_economic(),
         "gov_fund_income": t_gov_fund_income(),
         "gov_fund_expenditure": t_gov_fund_expenditure(),
-        "state_capital": t_state_capital(),
+        "state_capital": state_capital_table(DEPT),
         "three_public": t_three_public(),
         "operating_expenses": t_operating(),
         "project_current": t_project_current(),
@@ -1345,7 +1128,7 @@ def build() -> tuple[dict, list[str]]:
     for x in (overall, *forms):
         x.pop("_budget", None)
         x.pop("_money", None)
-    tables = [*t.values(), overall, *forms, t_catalog()]
+    tables = [*t.values(), overall, *forms, procurement_catalog_table(CATALOG_CSV, rows_per_page=50)]
     doc = {
         "name": "yanggao_education",
         "department": DEPT_NAME,
