@@ -140,18 +140,27 @@ def test_line_lost_over_one_body_row_is_restored_when_text_sits_on_both_sides() 
     assert merged(grid) == {}
 
 
-def test_wrapped_text_pausing_where_other_rows_have_a_line_stays_one_cell() -> None:
-    # A merged value cell whose first line has a full-width comma right before the column
-    # line of the rows around it, and whose second line stops short of it: text on both
-    # sides, none crossing, but no trace of a line.
+def ink_span(text: str, size: int = 28) -> tuple[int, int]:
+    """Leftmost and rightmost inked column of the text drawn at x = 0."""
+    scratch = blank(size * 2, size * (len(text) + 2))
+    put_text(scratch, (0, 0), text, size)
+    cols = np.flatnonzero((scratch < 128).any(axis=0))
+    return int(cols[0]), int(cols[-1])
+
+
+@pytest.mark.parametrize(("left_text", "right_text", "gap"), [("组合方式，", "依托电子", 6), ("组合方式，", "依托电子", 3)])
+def test_wrapped_text_pausing_where_other_rows_have_a_line_stays_one_cell(left_text: str, right_text: str,
+                                                                          gap: int) -> None:
+    # A merged value cell whose first line pauses right at the column line of the rows around
+    # it (after a full-width comma), and whose second line stops short of it: text on both
+    # sides, none crossing, no trace of a line.
     gray, table = ruled(6, 3, skip_v={(3, 2)})
     texts = body(6, 3, skip={(3, 1), (3, 2)})
     fill(gray, table, texts)
     x = table.xs[2]
-    left_text = "组合方式，"
-    _, _, width, _ = text_box(left_text, 28)
-    put_text(gray, (x - width + 4, table.ys[3] + 4), left_text)
-    put_text(gray, (x + 6, table.ys[3] + 4), "依托电子")
+    # The ink of the two texts ends and starts ``gap`` pixels from where the line would run.
+    put_text(gray, (x - gap - ink_span(left_text)[1], table.ys[3] + 4), left_text)
+    put_text(gray, (x + gap - ink_span(right_text)[0], table.ys[3] + 4), right_text)
     put_text(gray, (table.xs[1] + 12, table.ys[3] + 30), "券开展活动。")
     grid = only_grid(gray)
     assert merged(grid) == {(3, 1): (1, 2)}
