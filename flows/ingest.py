@@ -37,7 +37,9 @@ from pipeline.document import DocumentResult, PageFailure, assemble
 from pipeline.errors import YusuanError
 from pipeline.intake import IntakeLimits, open_document, page_refs
 from pipeline.ocr import OcrEngine, OcrEngineError, make_engine
+from pipeline.crosscheck import CrossCheck
 from pipeline.page import PageResult, process_page
+from pipeline.readers import make_cross_check
 from pipeline.settings import Settings
 
 PAGE_RETRY_DELAYS = [1, 5]
@@ -47,6 +49,11 @@ PAGE_RETRY_DELAYS = [1, 5]
 def _engine(name: str) -> OcrEngine:
     """One engine per worker process: model loading costs seconds, reading a line milliseconds."""
     return make_engine(name)
+
+
+def _cross_check(settings: Settings) -> CrossCheck | None:
+    """The cross-check of these settings, on the worker's loaded engines (cheap: not cached itself)."""
+    return make_cross_check(settings, _engine)
 
 
 @cache
@@ -109,7 +116,7 @@ def page_task(ref: PageRef, settings: Settings) -> PageResult | PageFailure:
     """One page.  A page the input itself spoils is a (cached) PageFailure; an engine fault raises,
     so Prefect retries it, and is never cached."""
     try:
-        return process_page(ref, settings, _engine(settings.ocr_engine))
+        return process_page(ref, settings, _engine(settings.ocr_engine), _cross_check(settings))
     except YusuanError as exc:
         return PageFailure(page=ref.number, category=str(exc.code), message=exc.message)
 

@@ -130,7 +130,7 @@ def summary_markdown(inbox: Path, rows: list[FileOutcome]) -> str:
 @flow(name="watch-inbox", version=PIPELINE_VERSION, log_prints=False)
 def watch_inbox(inbox: str, data_dir: str = "data", db: str | None = None, engine: str = "rapidocr",
                 dpi: int = 200, out: str | None = None, settle_seconds: float = 5.0,
-                dask: str | None = None) -> list[FileOutcome]:
+                dask: str | None = None, cross_check: bool = True) -> list[FileOutcome]:
     """Ingest the inbox's new files, move each by outcome, publish a summary artifact."""
     from flows.ingest import dask_worker_count, ingest_flow, make_task_runner
     from flows.sink import OutputSink, open_store
@@ -143,7 +143,7 @@ def watch_inbox(inbox: str, data_dir: str = "data", db: str | None = None, engin
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         run_out = Path(out) if out else data / "inbox-runs"
         run_out = run_out / f"{stamp}-{flow_run.get_name() or 'run'}"
-        settings = Settings(ocr_engine=engine, render_dpi=dpi, data_dir=data)
+        settings = Settings(ocr_engine=engine, render_dpi=dpi, data_dir=data, cross_check=cross_check)
         store = open_store(db, data)
         recorder = _Recorder(OutputSink(run_out, store))
         runner = make_task_runner(dask)
@@ -197,7 +197,7 @@ def run_on_schedule(cron: str, parameters: dict[str, Any], max_runs: int | None 
 
 def inbox_parameters(inbox: Path, data_dir: Path, db: str | None = None, engine: str = "rapidocr",
                      dpi: int = 200, out: Path | None = None, settle_seconds: float = 5.0,
-                     dask: str | None = None) -> dict[str, Any]:
+                     dask: str | None = None, cross_check: bool = True) -> dict[str, Any]:
     return {
         "inbox": str(inbox.resolve()),
         "data_dir": str(data_dir.resolve()),
@@ -207,6 +207,7 @@ def inbox_parameters(inbox: Path, data_dir: Path, db: str | None = None, engine:
         "out": str(out.resolve()) if out else None,
         "settle_seconds": settle_seconds,
         "dask": dask,
+        "cross_check": cross_check,
     }
 
 

@@ -70,6 +70,10 @@ class GridCell:
     text: str = ""
     confidence: float = 1.0
     blank: bool = False
+    # The second OCR engine's reading and how closely it matches ``text`` (0..1); None when
+    # the cell was not read twice (blank, a number, a code or a known vocabulary word).
+    second_text: str | None = None
+    agreement: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

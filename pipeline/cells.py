@@ -8,8 +8,9 @@ import cv2
 import numpy as np
 
 from models import BBox, Grid, GridCell
+from pipeline.crosscheck import CrossCheck, agreement
 from pipeline.ocr.base import LineReading, OcrEngine
-from pipeline.textlines import crop, find_lines_in_box
+from pipeline.textlines import LineCrop, crop, find_lines_in_box
 
 # The border band excluded from a cell, in character heights: ruling-line
 # residue and neighbouring glyph edges live there.
@@ -18,31 +19,71 @@ _CELL_INSET_CH = 0.12
 _SLIVER_BAND_CH = 0.25
 # Anti-aliased glyph edges fall outside the binary ink; keep this halo of the page around it.
 _GLYPH_HALO = np.ones((5, 5), dtype=np.uint8)
+# What a line holding one wrapped mark may read as; anything else there is a speck.
+_CLOSING_MARKS = frozenset("。．.，,、；;：:！!？?）)」』”’》〉】〕")
+_MARK_MIN_CONFIDENCE = 0.9
+# The sheet a lone mark is shown on, (height, width) in character heights.
+_MARK_SHEET_CH = (1.4, 2.0)
 
 
 def read_grid(grid: Grid, gray: np.ndarray, text_ink: np.ndarray, char_height: float, engine: OcrEngine,
-              blank_ink_frac: float) -> Grid:
-    """The grid with every cell's text read; blank cells are marked and never sent to OCR."""
+              blank_ink_frac: float, cross_check: CrossCheck | None = None) -> Grid:
+    """The grid with every cell's text read; blank cells are marked and never sent to OCR.
+
+    With a cross-check, the cells it wants are read again by its engine and carry
+    the agreement of the two readings.
+    """
     text_ink = _without_border_slivers(text_ink, grid, char_height)
-    plans: list[tuple[GridCell, list[BBox]]] = []
+    plans: list[tuple[GridCell, list[LineCrop]]] = []
     for cell in grid.cells:
         inner = _inset(cell.bbox, char_height * _CELL_INSET_CH)
         if _ink_fraction(text_ink, inner) < blank_ink_frac:
             plans.append((cell, []))
             continue
-        lines = [line.bbox for line in find_lines_in_box(text_ink, inner, char_height)]
-        plans.append((cell, lines))
-    images = [_clean_crop(gray, text_ink, box) for _, boxes in plans for box in boxes]
-    readings = iter(engine.read_lines(images)) if images else iter(())
+        plans.append((cell, find_lines_in_box(text_ink, inner, char_height)))
+    images = [[_line_image(gray, text_ink, line, char_height) for line in lines] for _, lines in plans]
+    readings = iter(engine.read_lines([image for cell_images in images for image in cell_images]))
     cells = []
-    for cell, boxes in plans:
-        if not boxes:
+    for cell, lines in plans:
+        if not lines:
             cells.append(replace(cell, text="", confidence=1.0, blank=True))
             continue
-        line_readings = [next(readings) for _ in boxes]
-        text, confidence = _join(line_readings)
+        line_readings = [next(readings) for _ in lines]
+        kept = [_kept(reading, line) for reading, line in zip(line_readings, lines)]
+        text, confidence = _join(kept)
+        # A mark that did not read surely is ink the text may lack: the cell is only as sure as that reading.
+        unread = [r.confidence for r, k, line in zip(line_readings, kept, lines) if line.mark and not k.text]
+        confidence = min([confidence, *unread]) if text else confidence
         cells.append(replace(cell, text=text, confidence=confidence, blank=not text))
+    if cross_check is not None:
+        cells = _cross_read(cells, [lines for _, lines in plans], images, cross_check)
     return replace(grid, cells=tuple(cells))
+
+
+def _kept(reading: LineReading, line: LineCrop, min_confidence: float = _MARK_MIN_CONFIDENCE) -> LineReading:
+    """A wrapped-mark line counts only when it reads, surely enough, as one closing mark."""
+    if not line.mark:
+        return reading
+    text = reading.text.strip()
+    if text in _CLOSING_MARKS and reading.confidence >= min_confidence:
+        return reading
+    return LineReading(text="", confidence=0.0)
+
+
+def _cross_read(cells: list[GridCell], lines: list[list[LineCrop]], images: list[list[np.ndarray]],
+                cross_check: CrossCheck) -> list[GridCell]:
+    """The cells the cross-check wants, read again (in one batch) and given their agreement."""
+    wanted = [i for i, cell in enumerate(cells) if cross_check.wants(cell.text)]
+    batch = [image for i in wanted for image in images[i]]
+    if not batch:
+        return cells
+    second = iter(cross_check.engine.read_lines(batch))
+    out = list(cells)
+    for i in wanted:
+        # The second opinion on a mark is its reading, however unsure: the primary already judged the ink.
+        text, _ = _join([_kept(next(second), line, min_confidence=0.0) for line in lines[i]])
+        out[i] = replace(cells[i], second_text=text, agreement=round(agreement(cells[i].text, text), 4))
+    return out
 
 
 def _without_border_slivers(text_ink: np.ndarray, grid: Grid, char_height: float) -> np.ndarray:
@@ -74,6 +115,21 @@ def cell_border_band(grid: Grid, shape: tuple[int, ...], origin: tuple[int, int]
         x1, y1 = int(round(cell.bbox.x1)) - ox, int(round(cell.bbox.y1)) - oy
         cv2.rectangle(band, (x0, y0), (x1, y1), 255, thickness=2 * reach + 1)
     return band
+
+
+def _line_image(gray: np.ndarray, text_ink: np.ndarray, line: LineCrop, char_height: float) -> np.ndarray:
+    """What the engine is shown for one line: the cleaned crop; a lone mark on a white glyph-sized
+    sheet at its foot, where a recogniser trained on lines of text expects a 。 or ，."""
+    image = _clean_crop(gray, text_ink, line.bbox)
+    if not line.mark or image.size == 0:
+        return image
+    height, width = int(round(_MARK_SHEET_CH[0] * char_height)), int(round(_MARK_SHEET_CH[1] * char_height))
+    margin = int(round(0.3 * char_height))
+    h, w = min(image.shape[0], height - margin), min(image.shape[1], width - margin)
+    sheet = np.full((height, width), 255, dtype=np.uint8)
+    top = height - h - int(round(0.15 * char_height))
+    sheet[top:top + h, margin:margin + w] = image[-h:, :w]
+    return sheet
 
 
 def _clean_crop(gray: np.ndarray, text_ink: np.ndarray, box: BBox) -> np.ndarray:

@@ -14,11 +14,13 @@ from models import DocumentInfo, Fact, PageRef, TableRecord
 from pipeline.catalog import Catalog
 from pipeline.codes import assign_codes
 from pipeline.confidence import DocumentIdentity, finish
+from pipeline.crosscheck import CrossCheck
 from pipeline.emit import table_record
 from pipeline.errors import YusuanError
 from pipeline.facts import DraftFact, draft_facts
 from pipeline.forms import form_facts_for_document
 from pipeline.match import canonical_labels
+from pipeline.narrative import apply_narrative_checks, check_narrative, read_narrative_figures
 from pipeline.ocr.base import OcrEngine, OcrEngineError
 from pipeline.page import PageResult, process_page
 from pipeline.resolve import ResolvedTable, resolve_tables
@@ -42,10 +44,11 @@ class DocumentResult:
     pages_processed: int
 
 
-def read_page(ref: PageRef, settings: Settings, engine: OcrEngine) -> PageResult | PageFailure:
+def read_page(ref: PageRef, settings: Settings, engine: OcrEngine,
+              cross_check: CrossCheck | None = None) -> PageResult | PageFailure:
     """One page, its failure recorded instead of raised."""
     try:
-        return process_page(ref, settings, engine)
+        return process_page(ref, settings, engine, cross_check)
     except YusuanError as exc:
         return PageFailure(page=ref.number, category=str(exc.code), message=exc.message)
     except OcrEngineError as exc:
@@ -75,7 +78,10 @@ def draft_document(pages: list[PageResult], settings: Settings,
     drafts = sorted(drafts + form_facts_for_document(resolved), key=lambda d: d.table_index)
     drafts = assign_codes(drafts, catalog, settings.label_match_threshold)
     drafts = canonical_labels(drafts, catalog, settings.label_match_threshold)
-    return resolved, validate(drafts, logical_tables(resolved)).drafts
+    drafts = validate(drafts, logical_tables(resolved)).drafts
+    figures = [figure for page in pages
+               for figure in read_narrative_figures([line.text for line in page.text], page.ref.number)]
+    return resolved, apply_narrative_checks(drafts, check_narrative(figures, drafts))
 
 
 def logical_tables(resolved: list[ResolvedTable]) -> dict[int, int]:
@@ -87,11 +93,12 @@ def logical_tables(resolved: list[ResolvedTable]) -> dict[int, int]:
 
 
 def process_document(document: DocumentInfo, refs: list[PageRef], settings: Settings, engine: OcrEngine,
-                     catalog: Catalog, on_page: Callable[[int], None] | None = None) -> DocumentResult:
+                     catalog: Catalog, on_page: Callable[[int], None] | None = None,
+                     cross_check: CrossCheck | None = None) -> DocumentResult:
     """Sequential reference implementation; the Prefect flow runs the same steps as tasks."""
     outcomes: list[PageResult | PageFailure] = []
     for ref in refs:
-        outcomes.append(read_page(ref, settings, engine))
+        outcomes.append(read_page(ref, settings, engine, cross_check))
         if on_page is not None:
             on_page(ref.number)
     return assemble(document, outcomes, settings, catalog)

@@ -6,6 +6,7 @@ implied codes and cross-table checks happen over the whole document later.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from models import BBox, GridCell, TableKind
@@ -40,6 +41,15 @@ class DraftFact:
     gov_code: str | None = None  # economic rows: the 政府预算支出经济分类 code
     checks_passed: int = 0  # arithmetic identities this cell satisfies (pipeline.validate)
     checks_failed: int = 0  # ... and breaks
+    # The weakest agreement of the two OCR engines over the value and label cells read
+    # twice (pipeline.crosscheck); None when none was.
+    engine_agreement: float | None = None
+
+
+def weakest_agreement(agreements: Iterable[float | None]) -> float | None:
+    """The lowest of the agreements known; None when none is."""
+    known = [a for a in agreements if a is not None]
+    return min(known) if known else None
 
 
 def draft_facts(index: int, table: ResolvedTable) -> list[DraftFact]:
@@ -75,7 +85,7 @@ def _value_cell(table: ResolvedTable, row: int, col: int) -> GridCell | None:
 
 def _fact(index: int, table: ResolvedTable, cell: GridCell, code: str | None, labels: tuple[str, ...],
           value: str, value_kind: str, unit: str | None, confidences: list[float],
-          reasons: tuple[str, ...]) -> DraftFact:
+          reasons: tuple[str, ...], evidence_cells: Iterable[GridCell | None] = ()) -> DraftFact:
     assert table.layout is not None
     return DraftFact(
         table_index=index,
@@ -95,6 +105,7 @@ def _fact(index: int, table: ResolvedTable, cell: GridCell, code: str | None, la
         ocr_confidence=min(confidences),
         bbox=_fraction_box(table, cell),
         reasons=reasons,
+        engine_agreement=weakest_agreement(c.agreement for c in (cell, *evidence_cells) if c is not None),
     )
 
 
@@ -121,7 +132,8 @@ def _group_facts(index: int, table: ResolvedTable, row: int, group: ColumnGroup)
         confidences = [cell.confidence] + [c.confidence for c in label_cells]
         if code_cell is not None and code:
             confidences.append(code_cell.confidence)
-        facts.append(_fact(index, table, cell, code, labels, value, value_kind, table.unit, confidences, reasons))
+        facts.append(_fact(index, table, cell, code, labels, value, value_kind, table.unit, confidences, reasons,
+                           label_cells))
     return facts
 
 
@@ -147,7 +159,7 @@ def _catalog_facts(index: int, table: ResolvedTable) -> list[DraftFact]:
             name = cell.text.strip()
             confidences = [cell.confidence] + ([code_cell.confidence] if code_cell is not None else [])
             facts.append(_fact(index, table, cell, code, (name,), name, "text", None, confidences,
-                               () if code else ("unmatched_label",)))
+                               () if code else ("unmatched_label",), [code_cell]))
     return facts
 
 

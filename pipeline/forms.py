@@ -38,7 +38,7 @@ from importlib import resources
 from rapidfuzz import fuzz, process
 
 from models import Grid, GridCell, TableKind
-from pipeline.facts import DraftFact
+from pipeline.facts import DraftFact, weakest_agreement
 from pipeline.resolve import ResolvedTable
 from pipeline.text import confusion_key, normalize, parse_decimal, strip_enumeration
 
@@ -298,6 +298,7 @@ class Label:
     text: str  # canonical
     raw: str  # as OCR read it
     confidence: float
+    agreement: float | None = None  # of the two OCR engines, when the cell was read twice
 
 
 @dataclass(frozen=True, slots=True)
@@ -425,7 +426,7 @@ def column_header(reads: Sequence[CellRead], row: int) -> ColumnBlock | None:
 
 def _key_label(read: CellRead) -> Label:
     key = read.match.key if read.match is not None else read.text
-    return Label(text=key, raw=read.cell.text, confidence=read.cell.confidence)
+    return Label(text=key, raw=read.cell.text, confidence=read.cell.confidence, agreement=read.cell.agreement)
 
 
 def in_block(block: Block, row: int, reads: Sequence[CellRead]) -> bool:
@@ -527,7 +528,7 @@ def _covering_label(grid: Grid, row: int, col: int | None, canonical: bool) -> L
     if cell is None or not cell.text.strip():
         return None
     text = indicator_name(cell.text) if canonical else clean_text(cell.text)
-    return Label(text=text, raw=cell.text, confidence=cell.confidence)
+    return Label(text=text, raw=cell.text, confidence=cell.confidence, agreement=cell.agreement)
 
 
 def indicator_facts(place: Place, row: int, block: IndicatorBlock,
@@ -579,7 +580,8 @@ def _joined_fact(place: Place, cells: Sequence[CellRead], labels: Sequence[Label
     if len(cells) == 1:
         return fact
     return replace(fact, raw="".join(c.cell.text for c in cells),
-                   ocr_confidence=min([fact.ocr_confidence] + [c.cell.confidence for c in cells]))
+                   ocr_confidence=min([fact.ocr_confidence] + [c.cell.confidence for c in cells]),
+                   engine_agreement=weakest_agreement([fact.engine_agreement] + [c.cell.agreement for c in cells]))
 
 
 def _column_of(columns: Sequence[HeaderColumn], cell: GridCell) -> str:
@@ -683,7 +685,9 @@ def draft(place: Place, cell: GridCell, labels: Sequence[Label], column: str, va
         bbox=cell.bbox.scaled(1.0 / page.width, 1.0 / page.height),
         reasons=reasons,
         form=subject,
+        engine_agreement=weakest_agreement([cell.agreement] + [label.agreement for label in labels]),
     )
+
 
 
 # --- arithmetic -------------------------------------------------------------

@@ -14,7 +14,9 @@ identity does.  Two pure stages:
 * :func:`check_narrative` — each figure against the draft facts its
   :data:`NARRATIVE_TARGETS` name; agreeing and disagreeing facts reported by position.
 
-Nothing is wired into the page or document stages here.
+:func:`apply_narrative_checks` turns the verdicts into evidence on the facts (a check
+kept or broken, ``narrative_mismatch``); pipeline.document calls it with the text of the
+pages that hold no table (pipeline.page reads those whole).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
 from types import MappingProxyType
@@ -33,6 +35,7 @@ from pipeline.text import normalize, parse_decimal, strip_enumeration
 
 __all__ = [
     "NARRATIVE_MISMATCH",
+    "apply_narrative_checks",
     "NARRATIVE_TARGETS",
     "CellTarget",
     "NarrativeCheck",
@@ -422,3 +425,23 @@ def _verdict(agreeing: tuple[int, ...], disagreeing: tuple[int, ...]) -> Narrati
     if disagreeing:
         return NarrativeVerdict.DISAGREE
     return NarrativeVerdict.UNMATCHED
+
+
+def apply_narrative_checks(drafts: Sequence[DraftFact], checks: Sequence[NarrativeCheck]) -> list[DraftFact]:
+    """The drafts with each verdict as evidence: agreeing cells keep one more check, cells the
+    prose contradicts break one and carry ``narrative_mismatch`` (they go to review)."""
+    passed = [0] * len(drafts)
+    failed = [0] * len(drafts)
+    for check in checks:
+        for index in check.agreeing:
+            passed[index] += 1
+        for index in check.disagreeing:
+            failed[index] += 1
+    out = []
+    for draft, n_passed, n_failed in zip(drafts, passed, failed):
+        if n_passed or n_failed:
+            reasons = draft.reasons + ((NARRATIVE_MISMATCH,) if n_failed and NARRATIVE_MISMATCH not in draft.reasons else ())
+            draft = replace(draft, checks_passed=draft.checks_passed + n_passed,
+                            checks_failed=draft.checks_failed + n_failed, reasons=reasons)
+        out.append(draft)
+    return out

@@ -13,6 +13,7 @@ import numpy as np
 
 from models import BBox, Grid, PageRef
 from pipeline.cells import read_grid
+from pipeline.crosscheck import CrossCheck
 from pipeline.grid import GridTolerances, build_grid
 from pipeline.lines import RulingLines, detect_ruling_lines, find_table_regions, remove_grid_lines, remove_lines
 from pipeline.ocr.base import OcrEngine
@@ -48,6 +49,8 @@ class PageResult:
     orientation: Orientation
     char_height: float
     tables: tuple[PageTable, ...]
+    # A page without a table (the 情况说明 prose): its lines, top to bottom.
+    text: tuple[TextPhrase, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +84,8 @@ def detect_grids(gray: np.ndarray, char_height: float, settings: Settings) -> Gr
     return GridDetection(ink=ink, lines=lines, grids=tuple(grids), text_ink=text_ink)
 
 
-def process_page(ref: PageRef, settings: Settings, engine: OcrEngine) -> PageResult:
+def process_page(ref: PageRef, settings: Settings, engine: OcrEngine,
+                 cross_check: CrossCheck | None = None) -> PageResult:
     image = render_page(ref, settings.render_dpi, settings.max_page_pixels)
     char_height = measure_char_height(binarize(image.pixels))
     gray, orientation = upright(image.pixels, char_height, engine, settings.deskew_max_deg, settings.deskew_step_deg)
@@ -90,7 +94,7 @@ def process_page(ref: PageRef, settings: Settings, engine: OcrEngine) -> PageRes
     tables = []
     previous_bottom = 0.0
     for index, grid in enumerate(grids):
-        grid = read_grid(grid, gray, text_ink, char_height, engine, settings.blank_ink_frac)
+        grid = read_grid(grid, gray, text_ink, char_height, engine, settings.blank_ink_frac, cross_check)
         context_top = max(previous_bottom, grid.bbox.y0 - _CONTEXT_MAX_CH * char_height)
         # Titles and the 部门名称/单位 line sit over the table, not in the page margins,
         # where scanner edges and shadows leave ink.
@@ -103,6 +107,8 @@ def process_page(ref: PageRef, settings: Settings, engine: OcrEngine) -> PageRes
         footer = _read_phrases(gray, text_ink, footer_box, char_height, engine)
         tables.append(PageTable(grid=grid, context=context, footer=footer))
         previous_bottom = grid.bbox.y1
+    # Prose pages are read whole: their figures check the tables (pipeline.narrative).
+    text = () if grids else _read_lines(gray, text_ink, char_height, engine)
     return PageResult(
         ref=ref,
         width=int(gray.shape[1]),
@@ -110,7 +116,19 @@ def process_page(ref: PageRef, settings: Settings, engine: OcrEngine) -> PageRes
         orientation=orientation,
         char_height=char_height,
         tables=tuple(tables),
+        text=text,
     )
+
+
+def _read_lines(gray: np.ndarray, text_ink: np.ndarray, char_height: float, engine: OcrEngine) -> tuple[TextPhrase, ...]:
+    """Every text line of a page, whole (not cut into phrases), top to bottom."""
+    page_box = BBox(0.0, 0.0, float(gray.shape[1]), float(gray.shape[0]))
+    crops = [c for c in find_lines_in_box(text_ink, page_box, char_height) if not c.mark]
+    if not crops:
+        return ()
+    readings = engine.read_lines([crop(gray, c.bbox) for c in crops])
+    return tuple(TextPhrase(text=r.text.strip(), confidence=r.confidence, bbox=c.bbox)
+                 for c, r in zip(crops, readings) if r.text.strip())
 
 
 def _read_phrases(gray: np.ndarray, text_ink: np.ndarray, box: BBox, char_height: float,

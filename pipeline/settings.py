@@ -43,6 +43,9 @@ class Settings(BaseModel):
 
     # OCR engine used for cells; see BENCHMARKS.md for why this is the default.
     ocr_engine: Literal["rapidocr", "tesseract"] = "rapidocr"
+    # Read the cells nothing else can check (prose, project names, indicator values) a
+    # second time with the other engine; their agreement feeds the confidence model.
+    cross_check: bool = True
 
     # Matching: below this rapidfuzz score (0..100) a label is not matched.
     label_match_threshold: float = Field(default=80.0, ge=0, le=100)

@@ -27,12 +27,19 @@ _VALLEY_SHARE = 0.25
 _MIN_ROW_INK = 3
 # Margin kept around the ink of a line crop; recognisers expect some white.
 _CROP_PAD_CH = 0.2
+# A wrapped line can hold nothing but the closing mark of the sentence (。 or ，): a compact
+# band below a text line, lower than a glyph but no speck.  Limits in character heights.
+_MARK_MIN_HEIGHT_CH = 0.15
+_MARK_MAX_WIDTH_CH = 1.0
+_MARK_MIN_INK_CH = 0.5  # ink pixels, as a multiple of the character height
 
 
 @dataclass(frozen=True, slots=True)
 class LineCrop:
     bbox: BBox  # page pixels
     ink_pixels: int
+    # A lone punctuation mark wrapped onto its own line (bbox: the mark alone).
+    mark: bool = False
 
 
 def find_lines_in_box(text_ink: np.ndarray, box: BBox, char_height: float, split_phrases: bool = False) -> list[LineCrop]:
@@ -45,9 +52,16 @@ def find_lines_in_box(text_ink: np.ndarray, box: BBox, char_height: float, split
     crops: list[LineCrop] = []
     # A scan line with a stray speck or two is not text; real text rows have more ink.
     bands = _runs(rows >= _MIN_ROW_INK, gap=max(1, int(char_height * _LINE_GAP_CH)))
+    after_text = False  # a text line was kept above: a mark can only close one
     for top, bottom in (piece for band in bands for piece in _split_tall_band(rows, band, char_height)):
         if bottom - top < char_height * _MIN_LINE_HEIGHT_CH:
+            mark = _wrapped_mark(window, top, bottom, char_height) if after_text and not split_phrases else None
+            if mark is not None:
+                left, right, ink = mark
+                crops.append(LineCrop(bbox=BBox(x0 + left - 2, y0 + top - 2, x0 + right + 2, y0 + bottom + 2),
+                                      ink_pixels=ink, mark=True))
             continue
+        after_text = True
         cols = window[top:bottom].sum(axis=0)
         gap = int(char_height * _PHRASE_GAP_CH) if split_phrases else window.shape[1]
         for left, right in _runs(cols > 0, gap=gap):
@@ -62,6 +76,17 @@ def find_lines_in_box(text_ink: np.ndarray, box: BBox, char_height: float, split
                 )
             )
     return crops
+
+
+def _wrapped_mark(window: np.ndarray, top: int, bottom: int, char_height: float) -> tuple[int, int, int] | None:
+    """(left, right, ink) of a band that is one punctuation mark, or None for a speck or residue."""
+    if bottom - top < char_height * _MARK_MIN_HEIGHT_CH:
+        return None
+    cols = np.flatnonzero(window[top:bottom].any(axis=0))
+    ink = int(window[top:bottom].sum())
+    if cols.size == 0 or cols[-1] - cols[0] + 1 > char_height * _MARK_MAX_WIDTH_CH or ink < char_height * _MARK_MIN_INK_CH:
+        return None
+    return int(cols[0]), int(cols[-1]) + 1, ink
 
 
 def _split_tall_band(rows: np.ndarray, band: tuple[int, int], char_height: float) -> list[tuple[int, int]]:

@@ -1,10 +1,12 @@
 """Speed (and cell accuracy) of the per-page stage, engines and peers side by side in one run.
 
     .venv/bin/python scripts/bench.py [--pdf samples/shanyin_commerce/shanyin_commerce_harsh.pdf]
-                                      [--pages 1,3,5,9,16,29] [--engines rapidocr,tesseract]
+                                      [--pages 1,3,5,9,16,20,23,29] [--engines rapidocr,rapidocr+cross,tesseract]
 
 For each engine, every listed page goes through ``process_page`` (render, upright,
-lines, grid, cell OCR, titles) after one warm-up page; the share of truth grid cells
+lines, grid, cell OCR, titles) after one warm-up page; ``+cross`` adds the
+cross-check (the other engine re-reads the cells nothing else checks, the
+default of ``yusuan ingest``); the share of truth grid cells
 whose text the engine read exactly (compared after NFKC and whitespace removal, on
 cells at the same grid position) comes from the sample's truth tables.  Peers on the
 same pages: whole-page OCR with RapidOCR (detector + recogniser) and with Tesseract,
@@ -26,6 +28,7 @@ import numpy as np
 from pipeline.intake import open_document, page_refs
 from pipeline.ocr import make_engine
 from pipeline.page import process_page
+from pipeline.readers import make_cross_check
 from pipeline.render import render_page
 from pipeline.settings import Settings
 
@@ -55,8 +58,8 @@ def _time_pages(run: Callable[[int], object], pages: list[int]) -> tuple[float, 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--pdf", type=Path, default=Path("samples/shanyin_commerce/shanyin_commerce_harsh.pdf"))
-    parser.add_argument("--pages", default="1,3,5,9,16,29")
-    parser.add_argument("--engines", default="rapidocr,tesseract")
+    parser.add_argument("--pages", default="1,3,5,9,16,20,23,29")
+    parser.add_argument("--engines", default="rapidocr,rapidocr+cross,tesseract")
     parser.add_argument("--no-peers", action="store_true")
     args = parser.parse_args()
     pages = [int(p) for p in args.pages.split(",")]
@@ -66,9 +69,11 @@ def main() -> None:
     truth = _truth_cells(truth_path, pages)
     rows: list[tuple[str, float, str]] = []
     for name in args.engines.split(","):
-        settings = Settings(ocr_engine=name)  # type: ignore[arg-type]
-        engine = make_engine(name)
-        seconds, results = _time_pages(lambda p: process_page(refs[p - 1], settings, engine), pages)
+        engine_name, _, cross = name.partition("+")
+        settings = Settings(ocr_engine=engine_name, cross_check=bool(cross))  # type: ignore[arg-type]
+        engine = make_engine(engine_name)
+        cross_check = make_cross_check(settings)
+        seconds, results = _time_pages(lambda p: process_page(refs[p - 1], settings, engine, cross_check), pages)
         right = total = 0
         for page, result in zip(pages, results):
             read = {(c.row, c.col): _key(c.text) for t in result.tables for c in t.grid.cells}  # type: ignore[attr-defined]
@@ -76,7 +81,8 @@ def main() -> None:
                 if text:
                     total += 1
                     right += read.get(slot) == text
-        rows.append((f"yusuan per-page pipeline, {name}", seconds, f"{right}/{total} = {right / max(total, 1):.3f}"))
+        label = f"{engine_name} + {'tesseract' if engine_name == 'rapidocr' else 'rapidocr'} cross-check" if cross else engine_name
+        rows.append((f"yusuan per-page pipeline, {label}", seconds, f"{right}/{total} = {right / max(total, 1):.3f}"))
     if not args.no_peers:
         from rapidocr import RapidOCR
         import pytesseract

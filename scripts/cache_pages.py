@@ -15,14 +15,16 @@ from pathlib import Path
 from pipeline.document import read_page
 from pipeline.intake import open_document, page_refs
 from pipeline.ocr import make_engine
+from pipeline.readers import make_cross_check
 from pipeline.settings import Settings
 
 
 def main(pdf: str, out_dir: str) -> None:
     settings = Settings()
     engine = make_engine(settings.ocr_engine)
+    cross_check = make_cross_check(settings)
     document = open_document(Path(pdf))
-    outcomes = [read_page(ref, settings, engine) for ref in page_refs(document)]
+    outcomes = [read_page(ref, settings, engine, cross_check) for ref in page_refs(document)]
     target = Path(out_dir) / (Path(pdf).stem + ".pages.pickle")
     target.parent.mkdir(parents=True, exist_ok=True)
     with target.open("wb") as handle:

@@ -7,11 +7,11 @@ Prints the same report as ``yusuan eval`` for the documents given, without re-ru
 
 from __future__ import annotations
 
-import pickle
 import sys
 import tempfile
 from pathlib import Path
 
+from _pagecache import load_pages
 from pipeline.catalog import load_default
 from pipeline.document import assemble
 from pipeline.evaluate import evaluate, format_report
@@ -25,7 +25,7 @@ def main(paths: list[str]) -> None:
         truth_records, truth_tables = [], []
         with records.open("w", encoding="utf-8") as out_r, tables.open("w", encoding="utf-8") as out_t:
             for path in paths:
-                document, outcomes = pickle.loads(Path(path).read_bytes())
+                document, outcomes = load_pages(Path(path))
                 result = assemble(document, outcomes, settings, catalog)
                 out_r.writelines(f.model_dump_json() + "\n" for f in result.facts)
                 out_t.writelines(t.model_dump_json() + "\n" for t in result.tables)

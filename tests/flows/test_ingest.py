@@ -89,6 +89,26 @@ def test_flow_sends_each_outcome_to_the_sink_in_input_order(fake_engine: FakeEng
     assert outcome.results[1].tables and not outcome.results[0].tables
 
 
+@pytest.mark.parametrize("cross_check", [True, False])
+def test_the_page_task_has_the_other_engine_cross_check_text_cells(
+        prefect_harness: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, cross_check: bool) -> None:
+    import flows.ingest
+    from pipeline.intake import open_document, page_refs
+
+    primary = FakeEngine(lambda image: LineReading("校舍维修改造", 0.99))  # text no vocabulary confirms
+    second = FakeEngine(lambda image: LineReading("校舍维修改选", 0.8))
+    monkeypatch.setattr(flows.ingest, "_engine", lambda name: primary if name == "rapidocr" else second)
+    (tmp_path / "budget.pdf").write_bytes(budget_pdf_bytes())
+    (ref,) = page_refs(open_document(tmp_path / "budget.pdf"))
+    page = flows.ingest.page_task.fn(ref, Settings(cross_check=cross_check))
+    cells = [c for t in page.tables for c in t.grid.cells if not c.blank]
+    assert cells and primary.calls > 0
+    if cross_check:
+        assert second.calls > 0 and all(c.agreement is not None and c.agreement < 1.0 for c in cells)
+    else:
+        assert second.calls == 0 and all(c.agreement is None for c in cells)
+
+
 def test_bad_input_is_not_retried(prefect_harness: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     import flows.ingest
 

@@ -128,3 +128,44 @@ def test_ruling_line_stubs_do_not_reach_the_engine() -> None:
         w, h = ink_box(image)
         assert w > 8, "a thin vertical stub was sent to the engine"
         assert w <= widest_text + 6, "a stub was joined to the text of the line"
+
+
+def mark_page() -> tuple[np.ndarray, object]:
+    """A cell whose second line holds only the sentence's closing 。 (no kinsoku in the typesetter)."""
+    gray, table = table_page(rows=3, row_h=100)
+    put_text(gray, table.cell_origin(1, 0, 16, 12), "持续向好态势")
+    put_text(gray, table.cell_origin(1, 0, 16, 52), "。")
+    return gray, table
+
+
+def test_a_closing_mark_wrapped_onto_its_own_line_is_read() -> None:
+    gray, _ = mark_page()
+    reader = Recorder(answers=["持续向好态势", "。"])
+    grid, engine = read(gray, reader)
+    assert engine.calls == 2
+    assert grid.cell_at(1, 0).text == "持续向好态势。"
+    # The mark is shown on a glyph-sized sheet, at its foot, as a recogniser expects it.
+    mark_image = reader.images[1]
+    assert mark_image.shape[0] >= 22
+    ys, _ = np.nonzero(mark_image < 128)
+    assert ys.min() > mark_image.shape[0] / 2
+
+
+@pytest.mark.parametrize("reading", [LineReading("o", 0.99), LineReading("。", 0.5), LineReading("态", 0.99)])
+def test_a_mark_line_that_does_not_surely_read_as_a_mark_is_dropped(reading: LineReading) -> None:
+    gray, _ = mark_page()
+    answers = iter([LineReading("持续向好态势", 0.99), reading])
+    grid = read_grid(page_grids(gray).grids[0], gray, page_grids(gray).text_ink, page_grids(gray).char_height,
+                     FakeEngine(lambda image: next(answers)), BLANK_FRAC)
+    assert grid.cell_at(1, 0).text == "持续向好态势"
+    # ... and the cell is no surer than what was read there: its text may lack the mark.
+    assert grid.cell_at(1, 0).confidence == pytest.approx(min(0.99, reading.confidence))
+
+
+def test_a_stroke_of_residue_under_a_line_is_no_mark() -> None:
+    gray, table = table_page(rows=3, row_h=100)
+    put_text(gray, table.cell_origin(1, 0, 16, 12), "持续向好态势")
+    x, y = table.cell_origin(1, 0, 16, 66)
+    gray[y:y + 6, x:x + 80] = 0  # wider than any mark
+    grid, engine = read(gray, Recorder(answers=["持续向好态势"]))
+    assert engine.calls == 1

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from _tables import GBE_HEADER, make_grid, page
-from models import DocumentInfo, Fact, PageRef, TableKind, TableRecord
+from models import BBox, DocumentInfo, Fact, PageRef, TableKind, TableRecord
 from pipeline.catalog import load_default
 from pipeline.document import PageFailure, assemble, process_document, read_page
 from pipeline.evaluate import read_jsonl, score
@@ -51,7 +51,30 @@ def test_an_engine_crash_is_a_recorded_failure(tmp_path: Path) -> None:
     assert isinstance(outcome, PageFailure) and outcome.category == "ocr_engine"
 
 
-def test_assemble_orders_pages_and_keeps_failures() -> None:
+def test_a_page_without_a_table_is_read_whole_line_by_line(tmp_path: Path) -> None:
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 28)
+    image = Image.new("L", (1200, 600), 255)
+    lines = ["2025年度本部门预算收入总计2,272.82万元，其中：本年收入", "1,272.82万元，上年结转1,000.00万元。"]
+    for i, line in enumerate(lines):
+        ImageDraw.Draw(image).text((80, 150 + 60 * i), line, fill=0, font=font)
+    path = tmp_path / "prose.png"
+    image.save(path)
+    ref = PageRef(path=path, source="prose.png", sha256="0" * 64, media_type="image", index=0)
+    shown = []
+
+    def reader(image):
+        shown.append(image.shape)
+        return LineReading("句", 0.99)
+
+    outcome = read_page(ref, Settings(), FakeEngine(reader))
+    assert not isinstance(outcome, PageFailure) and outcome.tables == ()
+    assert [line.text for line in outcome.text] == ["句", "句"]
+    # The last two images the engine saw are the two whole lines (orientation probes come first).
+    widths = [font.getbbox(line)[2] for line in lines]
+    assert [abs(shape[1] - width) < 40 for shape, width in zip(shown[-2:], widths)] == [True, True]
+
     header_page = page(1, (["2025年一般公共预算支出预算表", "单位：万元"],
                            make_grid(GBE_HEADER + [["201", "一般公共服务支出", "100.00", "100.00", ""]])))
     continuation = page(3, ([], make_grid([["2010101", "行政运行", "100.00", "100.00", ""]])))
@@ -67,6 +90,33 @@ def test_assemble_orders_pages_and_keeps_failures() -> None:
         (3, "2010101", "2025年预算数/合计"), (3, "2010101", "2025年预算数/基本支出"),
     ]
     assert all(f.table == TableKind.GENERAL_BUDGET_EXPENDITURE and f.unit == "万元" for f in result.facts)
+
+
+def _prose_page(number: int, lines: list[str]) -> object:
+    from dataclasses import replace
+
+    from pipeline.page import TextPhrase
+
+    blank = page(number)
+    return replace(blank, text=tuple(TextPhrase(text=t, confidence=0.99, bbox=BBox(100, 100 + 40 * i, 1500, 130 + 40 * i))
+                                     for i, t in enumerate(lines)))
+
+
+@pytest.mark.parametrize(("stated", "status", "reason"), [("100.00", "accepted", None),
+                                                          ("1 20.00", "needs_review", "narrative_mismatch")])
+def test_the_prose_figures_check_the_tables(stated: str, status: str, reason: str | None) -> None:
+    table_page = page(1, (["2025年一般公共预算支出预算表", "单位：万元"],
+                          make_grid(GBE_HEADER + [[("合计", 1, 2), "100.00", "100.00", ""],
+                                                  ["201", "一般公共服务支出", "100.00", "100.00", ""]])))
+    prose = _prose_page(2, ["五、一般公共预算支出情况说明", f"2025年度本部门一般公共预算当年支出{stated}万",
+                            "元，比上年减少3.24万元。"])
+    result = assemble(_document(2), [table_page, prose], Settings(), load_default())
+    (total,) = [f for f in result.facts if f.labels == ["合计"] and f.column == "2025年预算数/合计"]
+    assert total.status == status
+    assert (reason in total.reasons) if reason else ("narrative_mismatch" not in total.reasons)
+    # The class row the prose does not state keeps its own status.
+    (general,) = [f for f in result.facts if f.code == "201" and f.column == "2025年预算数/合计"]
+    assert "narrative_mismatch" not in general.reasons
 
 
 # --- end to end -------------------------------------------------------------------------

@@ -355,3 +355,17 @@ def test_a_fact_with_no_unit_is_read_in_the_figures_unit() -> None:
     drafts = [_draft(TableKind.OPERATING_EXPENSES, "部门合计", "2025预算数/合计", "9.09", unit=None)]
     [check] = check_narrative([_figure(M.OPERATING_EXPENSES, "9.09")], drafts)
     assert check.verdict == NarrativeVerdict.AGREE
+
+
+def test_applying_the_checks_adds_evidence_and_the_mismatch_reason() -> None:
+    from pipeline.narrative import NarrativeCheck, NarrativeFigure, NarrativeMeasure, NarrativeVerdict, apply_narrative_checks
+
+    drafts = [_draft(TableKind.THREE_PUBLIC, "合计", "合计", "1.50"), _draft(TableKind.THREE_PUBLIC, "合计", "合计", "1.60"),
+              _draft(TableKind.THREE_PUBLIC, "公务接待费", "合计", "0.30")]
+    figure = NarrativeFigure(measure=NarrativeMeasure.THREE_PUBLIC_TOTAL, amount=Decimal("1.50"), unit="万元", page=20,
+                             text="“三公”经费预算1.50万元")
+    checks = [NarrativeCheck(figure=figure, verdict=NarrativeVerdict.MIXED, agreeing=(0,), disagreeing=(1,))]
+    out = apply_narrative_checks(drafts, checks)
+    assert (out[0].checks_passed, out[0].checks_failed, out[0].reasons) == (drafts[0].checks_passed + 1, 0, drafts[0].reasons)
+    assert out[1].checks_failed == drafts[1].checks_failed + 1 and "narrative_mismatch" in out[1].reasons
+    assert out[2] == drafts[2]
