@@ -50,6 +50,8 @@ class ErrorCode(StrEnum):
 
 class ReviewReason(StrEnum):
     LOW_OCR_CONFIDENCE = "low_ocr_confidence"
+    # The two OCR engines read the value or its label differently (pipeline.crosscheck).
+    OCR_ENGINES_DISAGREE = "ocr_engines_disagree"
     ROW_SUM_MISMATCH = "row_sum_mismatch"
     HIERARCHY_SUM_MISMATCH = "hierarchy_sum_mismatch"
     CROSS_TABLE_MISMATCH = "cross_table_mismatch"

@@ -1,3 +1,3 @@
 """yusuan: scanned budget disclosures in, structured records out."""
 
-PIPELINE_VERSION = "0.1.0"
+PIPELINE_VERSION = "0.2.0"

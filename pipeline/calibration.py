@@ -1,10 +1,11 @@
 """The confidence model: evidence of one fact -> the probability that it is right.
 
-A logistic regression over a handful of features (OCR confidence, identities
-satisfied and broken, review reasons, kind of cell).  It is fitted by
-``scripts/fit_confidence.py`` on some sample documents and checked on others
-it never saw; the fitted weights ship as ``pipeline/data/confidence_model.json``
-together with what they were fitted on.
+A logistic regression over a handful of features (OCR confidence, agreement of
+the second OCR engine, identities satisfied and broken, review reasons, kind of
+cell).  It is fitted by ``scripts/fit_confidence.py`` on scans made for fitting
+only (samplegen levels fitlight and fitrough) and checked on the mild and harsh
+sample scans it never saw; the fitted weights ship as
+``pipeline/data/confidence_model.json`` together with what they were fitted on.
 """
 
 from __future__ import annotations
@@ -32,9 +33,11 @@ FEATURES = (
     "value_length",
     "corrected",
     "rounding_flag",
+    "cross_read",
+    "engines_differ",
 )
 DOUBT_REASONS = frozenset({"unparseable_number", "unmatched_label", "code_name_mismatch", "row_sum_mismatch",
-                           "hierarchy_sum_mismatch", "cross_table_mismatch"})
+                           "hierarchy_sum_mismatch", "cross_table_mismatch", "narrative_mismatch"})
 _FORMS = frozenset({TableKind.PERFORMANCE_OVERALL, TableKind.PERFORMANCE_PROJECT})
 
 
@@ -65,6 +68,10 @@ def features(draft: DraftFact) -> np.ndarray:
         min(len(draft.value), 60) / 20,
         1.0 if "corrected_by_arithmetic" in reasons else 0.0,
         1.0 if "rounding_difference" in reasons else 0.0,
+        1.0 if draft.engine_agreement is not None else 0.0,
+        # Whether, not how much: beyond one character, the size of a disagreement is mostly the
+        # second engine's own noise (a graded feature got a positive weight when fitted).
+        1.0 if draft.engine_agreement is not None and draft.engine_agreement < 1.0 else 0.0,
     ])
 
 

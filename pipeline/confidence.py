@@ -17,7 +17,7 @@ from pipeline.facts import DraftFact
 # A fact with a failed check is worth at most this much confidence.
 _FAILED_CHECK_CAP = 0.5
 # Reasons that explain a fact without doubting it.
-_INFORMATIONAL = frozenset({"corrected_by_arithmetic", "rounding_difference"})
+INFORMATIONAL_REASONS = frozenset({"corrected_by_arithmetic", "rounding_difference"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +27,7 @@ class DocumentIdentity:
 
 
 def finish(draft: DraftFact, document: DocumentIdentity, accept_threshold: float) -> Fact:
-    doubts = [r for r in draft.reasons if r not in _INFORMATIONAL]
+    doubts = [r for r in draft.reasons if r not in INFORMATIONAL_REASONS]
     model = packaged_model()
     if model is not None:
         # The model already weighs failed checks; capping would spoil its calibration.
@@ -38,7 +38,9 @@ def finish(draft: DraftFact, document: DocumentIdentity, accept_threshold: float
             confidence = min(confidence, _FAILED_CHECK_CAP)
     reasons = list(dict.fromkeys(draft.reasons))
     if confidence < accept_threshold and not doubts:
-        reasons.append("low_ocr_confidence")
+        # Name the evidence an operator can check: the engines' disagreement when there is one.
+        disagree = draft.engine_agreement is not None and draft.engine_agreement < 1.0
+        reasons.append("ocr_engines_disagree" if disagree else "low_ocr_confidence")
     status = "accepted" if confidence >= accept_threshold and not doubts else "needs_review"
     return Fact(
         document=document.sha256,

@@ -1,53 +1,86 @@
 """Fit the confidence model on some samples, check its calibration on others it never saw.
 
+    .venv/bin/python -m samplegen --levels fitlight,fitrough --out build/fitting
+    for f in build/fitting/*/*_fit*.pdf samples/*/*_mild.pdf samples/*/*_harsh.pdf; do
+        .venv/bin/python scripts/cache_pages.py $f /tmp/pagecache; done
     .venv/bin/python scripts/fit_confidence.py --cache /tmp/pagecache \
-        --fit yanggao_education_mild,yanggao_education_harsh \
-        --check shanyin_commerce_mild,shanyin_commerce_harsh [--write]
+        --fit shanyin_commerce_fitlight,shanyin_commerce_fitrough,yanggao_education_fitlight,yanggao_education_fitrough \
+        --check shanyin_commerce_mild,shanyin_commerce_harsh,yanggao_education_mild,yanggao_education_harsh [--write]
 
 Each name needs a page cache made by ``scripts/cache_pages.py`` (the OCR'd
-pages) and the sample's truth file.  A fact counts as right when it matches a
+pages) and its truth file, under samples/ or build/fitting/.  A fact counts as right when it matches a
 truth fact under the rules of ``yusuan eval``.  Prints the expected calibration
-error (10 bins) on the fit and the check sets, and with ``--write`` stores the
-weights in pipeline/data/confidence_model.json with what they were fitted on.
+error (10 bins) on the fit and the check sets, and per scan what the review
+threshold of the settings does (accepted precision, wrong facts sent to review,
+review rate; a fact with a doubting reason is never accepted).  With ``--write``
+it stores the weights in pipeline/data/confidence_model.json with what they
+were fitted on.
 """
 
 from __future__ import annotations
 
 import argparse
-import pickle
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from models import Fact
-from pipeline.calibration import ConfidenceModel, features, fit, to_json
+from pipeline.calibration import FEATURES, ConfidenceModel, features, fit, to_json
+from _pagecache import load_pages
 from pipeline.catalog import load_default
-from pipeline.confidence import DocumentIdentity
+from pipeline.confidence import INFORMATIONAL_REASONS, DocumentIdentity, finish
 from pipeline.document import PageResult, draft_document
 from pipeline.evaluate import calibration, match_facts
 from pipeline.settings import Settings
 
 
-def _rows(name: str, cache: Path) -> tuple[np.ndarray, np.ndarray]:
-    document, outcomes = pickle.loads((cache / f"{name}.pages.pickle").read_bytes())
+_TRUTH_ROOTS = (Path("samples"), Path("build/fitting"))
+
+
+@dataclass(frozen=True)
+class _Rows:
+    x: np.ndarray  # features, one row per fact
+    y: np.ndarray  # 1.0 when the fact is right
+    doubted: np.ndarray  # True when a reason forbids accepting it whatever its confidence
+
+
+def _rows(name: str, cache: Path) -> _Rows:
+    document, outcomes = load_pages(cache / f"{name}.pages.pickle", recompute_agreement=True)
     pages = [o for o in outcomes if isinstance(o, PageResult)]
     _, drafts = draft_document(pages, Settings(), load_default())
-    truth_path = Path("samples") / name.rsplit("_", 1)[0] / "truth" / f"{name}.records.jsonl"
+    truth_path = _truth_path(name)
     truth = [Fact.model_validate_json(line) for line in truth_path.read_text(encoding="utf-8").splitlines() if line]
     identity = DocumentIdentity(sha256=document.sha256, source=document.source)
     # Correctness is judged on what would be emitted, with a neutral confidence.
-    from pipeline.confidence import finish
-
     emitted = [finish(d, identity, 0.0) for d in drafts]
     matched = {j for _, j in match_facts(truth, emitted)}
     x = np.array([features(d) for d in drafts])
     y = np.array([1.0 if j in matched else 0.0 for j in range(len(drafts))])
-    return x, y
+    doubted = np.array([bool(set(d.reasons) - INFORMATIONAL_REASONS) for d in drafts])
+    return _Rows(x, y, doubted)
 
 
-def _stack(names: list[str], cache: Path) -> tuple[np.ndarray, np.ndarray]:
-    parts = [_rows(n, cache) for n in names]
-    return np.vstack([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+def _truth_path(name: str) -> Path:
+    for root in _TRUTH_ROOTS:
+        path = root / name.rsplit("_", 1)[0] / "truth" / f"{name}.records.jsonl"
+        if path.is_file():
+            return path
+    raise SystemExit(f"no truth for {name} under {', '.join(map(str, _TRUTH_ROOTS))}")
+
+
+def _stack(names: list[str], rows: dict[str, _Rows]) -> tuple[np.ndarray, np.ndarray]:
+    return np.vstack([rows[n].x for n in names]), np.concatenate([rows[n].y for n in names])
+
+
+def _review_line(name: str, rows: _Rows, weights: np.ndarray, threshold: float) -> str:
+    p = 1.0 / (1.0 + np.exp(-np.clip(rows.x @ weights, -30, 30)))
+    accepted = (p >= threshold) & ~rows.doubted
+    wrong = rows.y < 0.5
+    precision = rows.y[accepted].mean() if accepted.any() else float("nan")
+    to_review = (wrong & ~accepted).sum()
+    return (f"  {name}: accepted precision {precision:.4f} ({int((accepted & ~wrong).sum())}/{int(accepted.sum())}), "
+            f"wrong to review {int(to_review)}/{int(wrong.sum())}, review rate {1 - accepted.mean():.4f}")
 
 
 def main() -> None:
@@ -59,16 +92,21 @@ def main() -> None:
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args()
     fit_names, check_names = args.fit.split(","), args.check.split(",")
-    x_fit, y_fit = _stack(fit_names, args.cache)
+    rows = {name: _rows(name, args.cache) for name in fit_names + check_names}
+    x_fit, y_fit = _stack(fit_names, rows)
     weights = fit(x_fit, y_fit, l2=args.l2)
     model = ConfidenceModel(weights=tuple(float(w) for w in weights), fitted_on=tuple(fit_names),
                             checked_on=tuple(check_names),
                             note="scripts/fit_confidence.py; correctness as in yusuan eval; l2=%g" % args.l2)
+    threshold = Settings().accept_threshold
+    print("weights:", ", ".join(f"{n} {w:+.2f}" for n, w in zip(FEATURES, weights)))
     for label, names in (("fit", fit_names), ("check", check_names)):
-        x, y = _stack(names, args.cache)
+        x, y = _stack(names, rows)
         p = 1.0 / (1.0 + np.exp(-np.clip(x @ weights, -30, 30)))
         report = calibration(list(zip(p.tolist(), [bool(v) for v in y])))
         print(f"{label}: {len(y)} facts, {int(y.sum())} right, ECE {report.ece:.4f}")
+        for name in names:
+            print(_review_line(name, rows[name], weights, threshold))
     if args.write:
         Path("pipeline/data/confidence_model.json").write_text(to_json(model) + "\n", encoding="utf-8")
         print("wrote pipeline/data/confidence_model.json")

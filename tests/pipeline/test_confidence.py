@@ -85,3 +85,23 @@ def test_confidence_is_clamped_and_reasons_deduplicated() -> None:
     fact = finish(replace(DRAFT, ocr_confidence=1.7, reasons=("unmatched_label", "unmatched_label")), DOC, ACCEPT)
     assert 0.0 <= fact.confidence <= 1.0
     assert fact.reasons == ["unmatched_label"]
+
+
+def test_when_the_ocr_engines_disagree_that_is_the_reason_named(no_model: None) -> None:
+    fact = finish(replace(DRAFT, ocr_confidence=0.6, engine_agreement=0.8), DOC, ACCEPT)
+    assert (fact.status, fact.reasons) == ("needs_review", ["ocr_engines_disagree"])
+    agreeing = finish(replace(DRAFT, ocr_confidence=0.6, engine_agreement=1.0), DOC, ACCEPT)
+    assert agreeing.reasons == ["low_ocr_confidence"]
+
+
+PROSE = replace(DRAFT, kind=TableKind.PERFORMANCE_PROJECT, code=None, code_source=None, labels=("项目概况",),
+                raw_labels=("项目概况",), column="", value="组织全县中小学教师参加全员培训，提升教师专业素养",
+                value_kind="text", unit=None, raw="组织全县中小学教师参加全员培训，提升教师专业素养",
+                ocr_confidence=0.99)
+
+
+def test_a_second_engine_disagreeing_lowers_the_confidence_and_more_never_raises_it() -> None:
+    agreed = finish(replace(PROSE, engine_agreement=1.0), DOC, ACCEPT).confidence
+    one_off = finish(replace(PROSE, engine_agreement=0.96), DOC, ACCEPT).confidence
+    far_off = finish(replace(PROSE, engine_agreement=0.7), DOC, ACCEPT).confidence
+    assert agreed > one_off >= far_off
