@@ -74,6 +74,9 @@ class GridCell:
     # the cell was not read twice (blank, a number, a code or a known vocabulary word).
     second_text: str | None = None
     agreement: float | None = None
+    # Ems of ink on the cell's widest-missing line that its text does not account for
+    # (pipeline.inkwidth): about one where a full-width character was dropped.
+    unexplained_ink: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ import numpy as np
 
 from models import BBox, Grid, GridCell
 from pipeline.crosscheck import CrossCheck, agreement
+from pipeline.inkwidth import em_width, unexplained_ems
 from pipeline.ocr.base import LineReading, OcrEngine
 from pipeline.textlines import LineCrop, crop, find_lines_in_box
 
@@ -44,20 +45,38 @@ def read_grid(grid: Grid, gray: np.ndarray, text_ink: np.ndarray, char_height: f
     images = [[_line_image(gray, text_ink, line, char_height) for line in lines] for _, lines in plans]
     readings = iter(engine.read_lines([image for cell_images in images for image in cell_images]))
     cells = []
+    kept_by_cell: list[list[LineReading]] = []
     for cell, lines in plans:
+        line_readings = [next(readings) for _ in lines]
+        kept = [_kept(reading, line) for reading, line in zip(line_readings, lines)]
+        kept_by_cell.append(kept)
         if not lines:
             cells.append(replace(cell, text="", confidence=1.0, blank=True))
             continue
-        line_readings = [next(readings) for _ in lines]
-        kept = [_kept(reading, line) for reading, line in zip(line_readings, lines)]
         text, confidence = _join(kept)
         # A mark that did not read surely is ink the text may lack: the cell is only as sure as that reading.
         unread = [r.confidence for r, k, line in zip(line_readings, kept, lines) if line.mark and not k.text]
         confidence = min([confidence, *unread]) if text else confidence
         cells.append(replace(cell, text=text, confidence=confidence, blank=not text))
+    cells = _with_unexplained_ink(cells, [lines for _, lines in plans], kept_by_cell, char_height)
     if cross_check is not None:
         cells = _cross_read(cells, [lines for _, lines in plans], images, cross_check)
     return replace(grid, cells=tuple(cells))
+
+
+def _with_unexplained_ink(cells: list[GridCell], lines: list[list[LineCrop]], kept: list[list[LineReading]],
+                          char_height: float) -> list[GridCell]:
+    """Each read cell with the ems of ink its text leaves unexplained (marks judged apart)."""
+    pairs = [(line.ink_width, reading.text.strip()) for cell_lines, cell_kept in zip(lines, kept)
+             for line, reading in zip(cell_lines, cell_kept) if not line.mark]
+    # CJK glyphs stand about 0.9 em tall: the fallback em when the grid holds too little text.
+    em = em_width(pairs, fallback=char_height / 0.9)
+    out = []
+    for cell, cell_lines, cell_kept in zip(cells, lines, kept):
+        gaps = [unexplained_ems(line.ink_width, reading.text.strip(), em)
+                for line, reading in zip(cell_lines, cell_kept) if not line.mark]
+        out.append(replace(cell, unexplained_ink=round(max(gaps), 3)) if gaps and not cell.blank else cell)
+    return out
 
 
 def _kept(reading: LineReading, line: LineCrop, min_confidence: float = _MARK_MIN_CONFIDENCE) -> LineReading:

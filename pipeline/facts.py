@@ -44,6 +44,8 @@ class DraftFact:
     # The weakest agreement of the two OCR engines over the value and label cells read
     # twice (pipeline.crosscheck); None when none was.
     engine_agreement: float | None = None
+    # The most ink (ems) on the value or label cells that their text does not account for.
+    unexplained_ink: float = 0.0
 
 
 def weakest_agreement(agreements: Iterable[float | None]) -> float | None:
@@ -106,6 +108,7 @@ def _fact(index: int, table: ResolvedTable, cell: GridCell, code: str | None, la
         bbox=_fraction_box(table, cell),
         reasons=reasons,
         engine_agreement=weakest_agreement(c.agreement for c in (cell, *evidence_cells) if c is not None),
+        unexplained_ink=max(c.unexplained_ink for c in (cell, *evidence_cells) if c is not None),
     )
 
 

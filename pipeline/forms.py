@@ -299,6 +299,7 @@ class Label:
     raw: str  # as OCR read it
     confidence: float
     agreement: float | None = None  # of the two OCR engines, when the cell was read twice
+    unexplained_ink: float = 0.0  # ems of ink the text does not account for (pipeline.inkwidth)
 
 
 @dataclass(frozen=True, slots=True)
@@ -426,7 +427,8 @@ def column_header(reads: Sequence[CellRead], row: int) -> ColumnBlock | None:
 
 def _key_label(read: CellRead) -> Label:
     key = read.match.key if read.match is not None else read.text
-    return Label(text=key, raw=read.cell.text, confidence=read.cell.confidence, agreement=read.cell.agreement)
+    return Label(text=key, raw=read.cell.text, confidence=read.cell.confidence, agreement=read.cell.agreement,
+                 unexplained_ink=read.cell.unexplained_ink)
 
 
 def in_block(block: Block, row: int, reads: Sequence[CellRead]) -> bool:
@@ -528,7 +530,8 @@ def _covering_label(grid: Grid, row: int, col: int | None, canonical: bool) -> L
     if cell is None or not cell.text.strip():
         return None
     text = indicator_name(cell.text) if canonical else clean_text(cell.text)
-    return Label(text=text, raw=cell.text, confidence=cell.confidence, agreement=cell.agreement)
+    return Label(text=text, raw=cell.text, confidence=cell.confidence, agreement=cell.agreement,
+                 unexplained_ink=cell.unexplained_ink)
 
 
 def indicator_facts(place: Place, row: int, block: IndicatorBlock,
@@ -581,7 +584,8 @@ def _joined_fact(place: Place, cells: Sequence[CellRead], labels: Sequence[Label
         return fact
     return replace(fact, raw="".join(c.cell.text for c in cells),
                    ocr_confidence=min([fact.ocr_confidence] + [c.cell.confidence for c in cells]),
-                   engine_agreement=weakest_agreement([fact.engine_agreement] + [c.cell.agreement for c in cells]))
+                   engine_agreement=weakest_agreement([fact.engine_agreement] + [c.cell.agreement for c in cells]),
+                   unexplained_ink=max([fact.unexplained_ink] + [c.cell.unexplained_ink for c in cells]))
 
 
 def _column_of(columns: Sequence[HeaderColumn], cell: GridCell) -> str:
@@ -686,6 +690,7 @@ def draft(place: Place, cell: GridCell, labels: Sequence[Label], column: str, va
         reasons=reasons,
         form=subject,
         engine_agreement=weakest_agreement([cell.agreement] + [label.agreement for label in labels]),
+        unexplained_ink=max([cell.unexplained_ink] + [label.unexplained_ink for label in labels]),
     )
 
 

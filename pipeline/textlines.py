@@ -38,6 +38,7 @@ _MARK_MIN_INK_CH = 0.5  # ink pixels, as a multiple of the character height
 class LineCrop:
     bbox: BBox  # page pixels
     ink_pixels: int
+    ink_width: float = 0.0  # from the first inked column to the last, pixels
     # A lone punctuation mark wrapped onto its own line (bbox: the mark alone).
     mark: bool = False
 
@@ -59,7 +60,7 @@ def find_lines_in_box(text_ink: np.ndarray, box: BBox, char_height: float, split
             if mark is not None:
                 left, right, ink = mark
                 crops.append(LineCrop(bbox=BBox(x0 + left - 2, y0 + top - 2, x0 + right + 2, y0 + bottom + 2),
-                                      ink_pixels=ink, mark=True))
+                                      ink_pixels=ink, ink_width=float(right - left), mark=True))
             continue
         after_text = True
         cols = window[top:bottom].sum(axis=0)
@@ -73,6 +74,7 @@ def find_lines_in_box(text_ink: np.ndarray, box: BBox, char_height: float, split
                 LineCrop(
                     bbox=BBox(x0 + left - pad, y0 + top - pad, x0 + right + pad, y0 + bottom + pad),
                     ink_pixels=ink,
+                    ink_width=float(right - left),
                 )
             )
     return crops

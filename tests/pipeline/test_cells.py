@@ -169,3 +169,16 @@ def test_a_stroke_of_residue_under_a_line_is_no_mark() -> None:
     gray[y:y + 6, x:x + 80] = 0  # wider than any mark
     grid, engine = read(gray, Recorder(answers=["持续向好态势"]))
     assert engine.calls == 1
+
+
+def test_a_reading_that_dropped_a_character_leaves_ink_unexplained() -> None:
+    gray, table = table_page(rows=4, cols=2)
+    texts = ["一般公共服务", "社会保障支出", "阳财教〔2024〕", "卫生健康支出"]
+    for r, text in enumerate(texts):
+        put_text(gray, table.cell_origin(r, 0, 16, 12), text)
+    # The engine reads every cell right but drops the 〕 of the third.
+    readings = [t if t != "阳财教〔2024〕" else "阳财教〔2024" for t in texts]
+    grid, _ = read(gray, Recorder(answers=readings))
+    ink = {grid.cell_at(r, 0).text: grid.cell_at(r, 0).unexplained_ink for r in range(4)}
+    assert ink["阳财教〔2024"] > 0.3  # a closing mark at the line's end inks only its inner side
+    assert all(v < ink["阳财教〔2024"] for text, v in ink.items() if text != "阳财教〔2024"), ink
