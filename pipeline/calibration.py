@@ -1,8 +1,8 @@
 """The confidence model: evidence of one fact -> the probability that it is right.
 
 A logistic regression over a handful of features (OCR confidence, agreement of
-the second OCR engine, identities satisfied and broken, review reasons, kind of
-cell).  It is fitted by ``scripts/fit_confidence.py`` on scans made for fitting
+the second OCR engine, ink the text does not account for, identities satisfied
+and broken, review reasons, kind of cell).  It is fitted by ``scripts/fit_confidence.py`` on scans made for fitting
 only (samplegen levels fitlight and fitrough) and checked on the mild and harsh
 sample scans it never saw; the fitted weights ship as
 ``pipeline/data/confidence_model.json`` together with what they were fitted on.
@@ -35,7 +35,10 @@ FEATURES = (
     "rounding_flag",
     "cross_read",
     "engines_differ",
+    "unexplained_ink",
 )
+# Ems of unexplained ink beyond this count as fully unexplained (a dropped glyph is ~1).
+_INK_CAP_EMS = 1.5
 DOUBT_REASONS = frozenset({"unparseable_number", "unmatched_label", "code_name_mismatch", "row_sum_mismatch",
                            "hierarchy_sum_mismatch", "cross_table_mismatch", "narrative_mismatch"})
 _FORMS = frozenset({TableKind.PERFORMANCE_OVERALL, TableKind.PERFORMANCE_PROJECT})
@@ -72,6 +75,7 @@ def features(draft: DraftFact) -> np.ndarray:
         # Whether, not how much: beyond one character, the size of a disagreement is mostly the
         # second engine's own noise (a graded feature got a positive weight when fitted).
         1.0 if draft.engine_agreement is not None and draft.engine_agreement < 1.0 else 0.0,
+        min(draft.unexplained_ink, _INK_CAP_EMS) / _INK_CAP_EMS,
     ])
 
 
