@@ -155,3 +155,43 @@ def test_mini_sample_mild_scan_end_to_end(mini_mild: Path) -> None:
     truth_kinds = {(t.page, t.table) for t in truth_tables}
     found = {(t.page, t.table) for t in result.tables}
     assert truth_kinds <= found, truth_kinds - found
+
+
+@pytest.mark.e2e
+def test_a_prose_page_read_by_the_real_recogniser_gives_the_seed_s_figures(tmp_path: Path) -> None:
+    """The seed's 第三部分 sentences typeset over wrapped lines at 200 dpi, OCR'd, then parsed."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from pipeline.narrative import NarrativeMeasure, read_narrative_figures
+
+    paragraphs = [
+        "一、部门预算收支数据变动情况及原因",
+        "2025年度山阴县商务局（部门）预算收入总计2,272.82万元，其中：本年收入1,272.82万元，上年结转1,000.00万"
+        "元，比上年增长251.76万元，增长12.46%，主要原因是增加了消费券资金项目。",
+        "三、支出预算情况说明",
+        "2025年度山阴县商务局（部门）支出预算2272.82万元，其中：基本支出242.32万元，占10.66%；项目支出2030.5万元，"
+        "占89.34%。",
+        "七、“三公”经费增减变动原因说明",
+        "2025年山阴县商务局（部门）财政拨款安排的“三公”经费预算1.50万元与2024年预算数相同。",
+    ]
+    font = ImageFont.truetype("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 30)
+    image = Image.new("L", (1654, 2339), 255)  # A4 at 200 dpi
+    draw, y, per_line = ImageDraw.Draw(image), 200, 44  # characters per printed line
+    for paragraph in paragraphs:
+        for start in range(0, len(paragraph), per_line):
+            draw.text((140, y), paragraph[start:start + per_line], fill=0, font=font)
+            y += 52
+        y += 30
+    path = tmp_path / "prose.png"
+    image.save(path)
+    ref = PageRef(path=path, source="prose.png", sha256="0" * 64, media_type="image", index=0)
+    outcome = read_page(ref, Settings(), make_engine("rapidocr"))
+    assert not isinstance(outcome, PageFailure) and outcome.tables == ()
+    figures = {(f.measure, str(f.amount)) for f in read_narrative_figures([t.text for t in outcome.text], 1)}
+    assert {
+        (NarrativeMeasure.INCOME_TOTAL, "2272.82"), (NarrativeMeasure.CURRENT_INCOME, "1272.82"),
+        (NarrativeMeasure.CARRY_OVER, "1000.00"), (NarrativeMeasure.EXPENDITURE_TOTAL, "2272.82"),
+        (NarrativeMeasure.BASIC_EXPENDITURE, "242.32"), (NarrativeMeasure.PROJECT_EXPENDITURE, "2030.5"),
+        (NarrativeMeasure.THREE_PUBLIC_TOTAL, "1.50"),
+    } <= figures
+    assert not any(str(amount) in ("251.76", "12.46") for _, amount in figures)
