@@ -343,5 +343,43 @@ def render(spec: DocumentSpec) -> RenderResult:
     pages: list[TablePage] = []
     for index, table in enumerate(spec.tables):
         pages.extend(_draw_table(canvas, index, table, len({p.page for p in pages}) + 1))
+    prose_pages = _draw_prose(canvas, spec.narrative)
     canvas.save()
-    return RenderResult(buf.getvalue(), len({p.page for p in pages}), tuple(pages))
+    return RenderResult(buf.getvalue(), len({p.page for p in pages}) + prose_pages, tuple(pages))
+
+
+PROSE_SIZE = 10.5
+PROSE_LEADING = 1.7  # line height, in font sizes
+PROSE_INDENT = 2  # a paragraph's first line starts two characters in
+
+
+def _draw_prose(canvas: Canvas, paragraphs: list[str]) -> int:
+    """Typeset paragraphs on A4 pages after the tables, wrapping by character; the pages used."""
+    if not paragraphs:
+        return 0
+    page_w, page_h = A4
+    width = page_w - 2 * MARGIN_X
+    line_h = PROSE_SIZE * PROSE_LEADING
+    pages, y = 1, page_h - MARGIN_TOP
+    canvas.setPageSize((page_w, page_h))
+    canvas.setFont(FONT, PROSE_SIZE)
+    for paragraph in paragraphs:
+        line, indent = "", PROSE_INDENT * PROSE_SIZE
+        lines: list[tuple[float, str]] = []
+        for char in paragraph:
+            if pdfmetrics.stringWidth(line + char, FONT, PROSE_SIZE) > width - indent:
+                lines.append((indent, line))
+                line, indent = "", 0.0
+            line += char
+        lines.append((indent, line))
+        for indent, text in lines:
+            if y - line_h < MARGIN_BOTTOM:
+                canvas.showPage()
+                canvas.setPageSize((page_w, page_h))
+                canvas.setFont(FONT, PROSE_SIZE)
+                pages, y = pages + 1, page_h - MARGIN_TOP
+            y -= line_h
+            canvas.drawString(MARGIN_X + indent, y, text)
+        y -= line_h * 0.4
+    canvas.showPage()
+    return pages

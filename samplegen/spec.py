@@ -91,3 +91,6 @@ class DocumentSpec(_Spec):
     year: int
     source: str  # where the transcription came from
     tables: list[SpecTable]
+    # 第三部分 (部门预算情况说明): paragraphs typeset on pages after the tables; headings
+    # are paragraphs of their own.  They state figures the tables print.
+    narrative: list[str] = []

@@ -42,6 +42,8 @@ from samplegen.spec_builders import (  # noqa: E402
 from samplegen.spec_builders import cell as C  # noqa: E402  (short: nearly every row below uses it)
 
 OUT = ROOT / "samples" / "spec" / "shanyin_commerce.json"
+# The seed's 第三部分 prose, one paragraph per line: its figures check the tables (pipeline.narrative).
+NARRATIVE = Path(__file__).with_name("shanyin_narrative.txt")
 CATALOG_CSV = ROOT / "pipeline" / "data" / "procurement_catalog.csv"
 
 DEPT = "部门名称：山阴县商务局（部门）"
@@ -951,6 +953,8 @@ def build() -> dict:
         "year": 2025,
         "source": "seed/000_6c1c086a26e80980.txt (OCR of 山阴县商务局（部门）2025年度部门预算公开), hand-checked",
         "tables": tables,
+        "narrative": [line for line in NARRATIVE.read_text(encoding="utf-8").splitlines()
+                      if line.strip() and not line.startswith("#")],
     }
 
 
