@@ -80,3 +80,20 @@ def test_numbers_shrink_instead_of_wrapping() -> None:
     lines, size = fit_lines("20250515112732", 40)
     assert lines == ["20250515112732"] and size < 9
     assert fit_lines("1,030.50", 200) == (["1,030.50"], 9.0)
+
+
+def test_narrative_paragraphs_follow_the_tables_on_pages_of_their_own(mini_spec: DocumentSpec,
+                                                                       mini_render: RenderResult) -> None:
+    sentence = "2025年度本部门预算收入总计2,272.82万元，其中：本年收入1,272.82万元，上年结转1,000.00万元。"
+    spec = mini_spec.model_copy(update={"narrative": ["第三部分 2025年度部门预算情况说明", sentence * 80]})
+    result = render(spec)
+    # The tables keep their pages; the prose (long enough to wrap over a page) comes after.
+    assert result.table_pages == mini_render.table_pages
+    assert result.page_count >= mini_render.page_count + 2
+    doc = pdfium.PdfDocument(result.pdf)
+    try:
+        assert len(doc) == result.page_count
+        prose = "".join(doc[i].get_textpage().get_text_range() for i in range(mini_render.page_count, len(doc)))
+    finally:
+        doc.close()
+    assert "预算情况说明" in prose and "2,272.82" in prose.replace("\r", "").replace("\n", "")
