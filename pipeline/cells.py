@@ -58,9 +58,10 @@ def read_grid(grid: Grid, gray: np.ndarray, text_ink: np.ndarray, char_height: f
         unread = [r.confidence for r, k, line in zip(line_readings, kept, lines) if line.mark and not k.text]
         confidence = min([confidence, *unread]) if text else confidence
         cells.append(replace(cell, text=text, confidence=confidence, blank=not text))
-    cells = _with_unexplained_ink(cells, [lines for _, lines in plans], kept_by_cell, char_height)
+    lines_by_cell = [lines for _, lines in plans]
+    cells = _with_unexplained_ink(cells, lines_by_cell, kept_by_cell, char_height)
     if cross_check is not None:
-        cells = _cross_read(cells, [lines for _, lines in plans], images, cross_check)
+        cells = _cross_read(cells, lines_by_cell, images, cross_check)
     return replace(grid, cells=tuple(cells))
 
 

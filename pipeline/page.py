@@ -108,7 +108,8 @@ def process_page(ref: PageRef, settings: Settings, engine: OcrEngine,
         tables.append(PageTable(grid=grid, context=context, footer=footer))
         previous_bottom = grid.bbox.y1
     # Prose pages are read whole: their figures check the tables (pipeline.narrative).
-    text = () if grids else _read_lines(gray, text_ink, char_height, engine)
+    page_box = BBox(0.0, 0.0, float(gray.shape[1]), float(gray.shape[0]))
+    text = () if grids else _read_phrases(gray, text_ink, page_box, char_height, engine, split_phrases=False)
     return PageResult(
         ref=ref,
         width=int(gray.shape[1]),
@@ -120,22 +121,13 @@ def process_page(ref: PageRef, settings: Settings, engine: OcrEngine,
     )
 
 
-def _read_lines(gray: np.ndarray, text_ink: np.ndarray, char_height: float, engine: OcrEngine) -> tuple[TextPhrase, ...]:
-    """Every text line of a page, whole (not cut into phrases), top to bottom."""
-    page_box = BBox(0.0, 0.0, float(gray.shape[1]), float(gray.shape[0]))
-    crops = [c for c in find_lines_in_box(text_ink, page_box, char_height) if not c.mark]
-    if not crops:
-        return ()
-    readings = engine.read_lines([crop(gray, c.bbox) for c in crops])
-    return tuple(TextPhrase(text=r.text.strip(), confidence=r.confidence, bbox=c.bbox)
-                 for c, r in zip(crops, readings) if r.text.strip())
-
-
 def _read_phrases(gray: np.ndarray, text_ink: np.ndarray, box: BBox, char_height: float,
-                  engine: OcrEngine) -> tuple[TextPhrase, ...]:
+                  engine: OcrEngine, split_phrases: bool = True) -> tuple[TextPhrase, ...]:
+    """The text in ``box``, top to bottom: phrases (a title line's 部门名称 apart from its 单位),
+    or with ``split_phrases=False`` whole lines (prose).  A lone wrapped mark is left out."""
     if box.height < char_height * 0.5:
         return ()
-    crops = find_lines_in_box(text_ink, box, char_height, split_phrases=True)
+    crops = [c for c in find_lines_in_box(text_ink, box, char_height, split_phrases=split_phrases) if not c.mark]
     if not crops:
         return ()
     readings = engine.read_lines([crop(gray, c.bbox) for c in crops])
