@@ -36,6 +36,18 @@ def configure_prefect(data_dir: Path) -> None:
     os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
 
 
+def _require_engines(settings: Settings) -> None:
+    """Refuse to start (usage error) when an engine the run needs is not installed."""
+    from pipeline.ocr import OcrEngineError
+    from pipeline.readers import check_engines
+
+    try:
+        check_engines(settings)
+    except OcrEngineError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(EXIT_USAGE) from exc
+
+
 def _open_store(db: str | None, data_dir: Path):
     from flows.sink import open_store
 
@@ -66,6 +78,8 @@ def ingest(
     if engine not in ("rapidocr", "tesseract"):
         console.print(f"[red]unknown engine {engine!r}[/red]")
         raise typer.Exit(EXIT_USAGE)
+    settings = Settings(ocr_engine=engine, render_dpi=dpi, data_dir=data_dir, cross_check=cross_check)
+    _require_engines(settings)
     configure_prefect(data_dir)
     from flows.ingest import dask_worker_count, ingest_flow, make_task_runner
     from flows.sink import OutputSink
@@ -77,7 +91,6 @@ def ingest(
         raise typer.Exit(EXIT_USAGE) from exc
     flow = ingest_flow if runner_ is None else ingest_flow.with_options(task_runner=runner_)
     prefetch = 0 if runner_ is None else 2 * dask_worker_count(dask)
-    settings = Settings(ocr_engine=engine, render_dpi=dpi, data_dir=data_dir, cross_check=cross_check)
     inputs = list(iter_inputs(paths))
     store = None if no_db else _open_store(db, data_dir)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -133,6 +146,7 @@ def serve(
     if not watch.is_dir():
         console.print(f"[red]--watch {watch}: not a folder[/red]")
         raise typer.Exit(EXIT_USAGE)
+    _require_engines(Settings(ocr_engine=engine, cross_check=cross_check))
     configure_prefect(data_dir)
     from prefect.client.schemas.schedules import CronSchedule
 

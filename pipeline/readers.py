@@ -15,7 +15,7 @@ from pipeline.catalog import load_default
 from pipeline.classify import TITLE_VARIANTS
 from pipeline.crosscheck import CrossCheck, vocabulary_keys
 from pipeline.forms import vocabulary as form_vocabulary
-from pipeline.ocr import OcrEngine, make_engine
+from pipeline.ocr import OcrEngine, OcrEngineError, check_engine, make_engine
 from pipeline.settings import Settings
 from pipeline.structure import header_vocabulary
 
@@ -38,3 +38,18 @@ def make_cross_check(settings: Settings,
     if not settings.cross_check:
         return None
     return CrossCheck(engine=engine_named(_OTHER_ENGINE[settings.ocr_engine]), known=packaged_vocabulary())
+
+
+def check_engines(settings: Settings) -> None:
+    """Raise OcrEngineError, saying what to install or switch off, unless every engine the settings need can run.
+
+    Checked once before a run: a missing engine would otherwise fail every page, each after its retries.
+    """
+    check_engine(settings.ocr_engine)
+    if settings.cross_check:
+        other = _OTHER_ENGINE[settings.ocr_engine]
+        try:
+            check_engine(other)
+        except OcrEngineError as exc:
+            raise OcrEngineError(f"the cross-check reads with {other}: {exc}; "
+                                 "or turn the cross-check off with --no-cross-check") from exc

@@ -18,4 +18,21 @@ def make_engine(name: str) -> OcrEngine:
     raise OcrEngineError(f"unknown OCR engine {name!r}; choose rapidocr or tesseract")
 
 
-__all__ = ["LineReading", "OcrEngine", "OcrEngineError", "make_engine"]
+def check_engine(name: str) -> None:
+    """Raise :class:`OcrEngineError` saying what to install when the named engine cannot run here.
+
+    Cheap (no model is loaded), so a run can refuse to start instead of failing every page.
+    """
+    if name == "rapidocr":
+        from pipeline.ocr.rapid import check_rapidocr
+
+        check_rapidocr()
+    elif name == "tesseract":
+        from pipeline.ocr.tesseract import check_tesseract
+
+        check_tesseract()
+    else:
+        raise OcrEngineError(f"unknown OCR engine {name!r}; choose rapidocr or tesseract")
+
+
+__all__ = ["LineReading", "OcrEngine", "OcrEngineError", "check_engine", "make_engine"]

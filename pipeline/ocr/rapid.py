@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 from collections.abc import Sequence
 
@@ -9,6 +10,13 @@ import cv2
 import numpy as np
 
 from pipeline.ocr.base import LineReading, OcrEngineError
+
+
+def check_rapidocr() -> None:
+    """Raise OcrEngineError unless RapidOCR and onnxruntime can be imported (their models ship inside)."""
+    missing = [module for module in ("rapidocr", "onnxruntime") if importlib.util.find_spec(module) is None]
+    if missing:
+        raise OcrEngineError(f"{' and '.join(missing)} not installed: pip install rapidocr onnxruntime")
 
 
 class RapidOcrEngine:

@@ -72,6 +72,19 @@ def readings_from_words(sheet: _Sheet, data: dict[str, list]) -> list[LineReadin
     return readings
 
 
+def check_tesseract(languages: str = "chi_sim+eng") -> None:
+    """Raise OcrEngineError unless the tesseract program and every language it needs are installed."""
+    try:
+        installed = set(pytesseract.get_languages(config=""))
+    except (pytesseract.TesseractNotFoundError, FileNotFoundError) as exc:
+        raise OcrEngineError("tesseract is not installed: apt-get install tesseract-ocr tesseract-ocr-chi-sim") from exc
+    missing = [language for language in languages.split("+") if language not in installed]
+    if missing:
+        # Without chi_sim Tesseract still runs, and reads Chinese as Latin garbage: refuse instead.
+        packages = " ".join("tesseract-ocr-" + language.replace("_", "-") for language in missing)
+        raise OcrEngineError(f"tesseract has no {'+'.join(missing)} language data: apt-get install {packages}")
+
+
 class TesseractEngine:
     name = "tesseract"
 
@@ -81,10 +94,7 @@ class TesseractEngine:
         # 115-line sheet took 32 s with the default and 4 s with one thread (2 cores, BENCHMARKS.md).
         # Only the tesseract child processes read this variable; an operator's own value wins.
         os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-        try:
-            pytesseract.get_tesseract_version()
-        except pytesseract.TesseractNotFoundError as exc:
-            raise OcrEngineError("tesseract is not installed: apt-get install tesseract-ocr tesseract-ocr-chi-sim") from exc
+        check_tesseract(languages)
 
     def read_lines(self, images: Sequence[np.ndarray]) -> list[LineReading]:
         readings: list[LineReading] = []

@@ -155,6 +155,39 @@ def test_an_unknown_engine_is_a_usage_error(tmp_path: Path) -> None:
     assert not (tmp_path / "out" / "records.jsonl").exists()
 
 
+@pytest.fixture
+def no_tesseract(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """This machine as one without the tesseract program."""
+    import pytesseract
+
+    monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", str(tmp_path / "no-such-tesseract"))
+
+
+def test_a_missing_cross_check_engine_stops_the_run_before_any_page(no_tesseract: None, tmp_path: Path) -> None:
+    blank_png(tmp_path / "blank.png")
+    result = ingest([tmp_path / "blank.png"], tmp_path / "out", tmp_path / "data")
+    assert result.exit_code == EXIT_USAGE
+    # The one line an operator needs: what is missing, and the switch that does without it.
+    assert "tesseract is not installed" in result.output and "--no-cross-check" in result.output
+    assert not (tmp_path / "out" / "records.jsonl").exists()
+
+
+def test_a_missing_primary_engine_stops_the_run_too(no_tesseract: None, tmp_path: Path) -> None:
+    blank_png(tmp_path / "blank.png")
+    result = ingest([tmp_path / "blank.png"], tmp_path / "out", tmp_path / "data", "--engine", "tesseract",
+                    "--no-cross-check")
+    assert result.exit_code == EXIT_USAGE
+    assert "tesseract is not installed" in result.output and "--no-cross-check" not in result.output
+
+
+def test_without_the_cross_check_a_missing_tesseract_is_not_needed(prefect_harness: None, no_tesseract: None,
+                                                                   tmp_path: Path) -> None:
+    (tmp_path / "empty.pdf").write_bytes(b"")
+    result = ingest([tmp_path / "empty.pdf"], tmp_path / "out", tmp_path / "data", "--no-cross-check")
+    assert result.exit_code == EXIT_REJECTED, result.output
+    assert [r["error"] for r in read_lines(tmp_path / "out" / "rejected.jsonl")] == ["empty"]
+
+
 def test_a_missing_out_option_is_a_usage_error(tmp_path: Path) -> None:
     result = runner.invoke(app, ["ingest", str(tmp_path / "x.pdf")])
     assert result.exit_code == EXIT_USAGE

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from _images import blank, text_line_image
-from pipeline.ocr import LineReading, OcrEngineError, make_engine
+from pipeline.ocr import LineReading, OcrEngineError, check_engine, make_engine
+from pipeline.ocr.tesseract import check_tesseract
 from pipeline.ocr.fake import FakeEngine, RecordingEngine, ReplayEngine, image_key
 
 
@@ -58,6 +59,31 @@ def test_image_key_depends_on_shape_not_only_bytes() -> None:
 def test_unknown_engine_name_is_an_engine_error() -> None:
     with pytest.raises(OcrEngineError):
         make_engine("nope")
+
+
+def test_checking_an_unknown_engine_is_an_engine_error() -> None:
+    with pytest.raises(OcrEngineError):
+        check_engine("nope")
+
+
+def test_a_missing_tesseract_program_is_an_engine_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pytesseract
+
+    monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", str(tmp_path / "no-such-tesseract"))
+    with pytest.raises(OcrEngineError, match="apt-get install tesseract-ocr"):
+        check_engine("tesseract")
+    with pytest.raises(OcrEngineError):
+        make_engine("tesseract")
+
+
+def test_missing_tesseract_language_data_names_its_package(tesseract) -> None:
+    with pytest.raises(OcrEngineError, match="tesseract-ocr-xx-nope"):
+        check_tesseract("chi_sim+xx_nope")
+    check_tesseract("chi_sim+eng")  # what the engine needs is installed wherever it was built
+
+
+def test_rapidocr_is_usable_here() -> None:
+    check_engine("rapidocr")
 
 
 # --- real engines ---------------------------------------------------------------------
