@@ -77,6 +77,8 @@ class GridCell:
     # Ems of ink on the cell's widest-missing line that its text does not account for
     # (pipeline.inkwidth): about one where a full-width character was dropped.
     unexplained_ink: float = 0.0
+    # Loose marks (· 、 “ …) in the cell's ink that its text lacks (pipeline.inkwidth.unread_marks).
+    unread_marks: int = 0
 
 
 @dataclass(frozen=True, slots=True)

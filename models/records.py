@@ -59,6 +59,8 @@ class ReviewReason(StrEnum):
     UNMATCHED_LABEL = "unmatched_label"
     CORRECTED_BY_ARITHMETIC = "corrected_by_arithmetic"
     UNPARSEABLE_NUMBER = "unparseable_number"
+    # The ink holds a loose mark (· 、 “) that the reading lacks, and no check vouches for the value.
+    UNREAD_MARK = "unread_mark"
     UNKNOWN_TABLE = "unknown_table"
 
 

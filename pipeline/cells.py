@@ -9,7 +9,7 @@ import numpy as np
 
 from models import BBox, Grid, GridCell
 from pipeline.crosscheck import CrossCheck, agreement
-from pipeline.inkwidth import em_width, unexplained_ems
+from pipeline.inkwidth import em_width, unexplained_ems, unread_marks
 from pipeline.ocr.base import LineReading, OcrEngine
 from pipeline.textlines import LineCrop, crop, find_lines_in_box
 
@@ -67,16 +67,20 @@ def read_grid(grid: Grid, gray: np.ndarray, text_ink: np.ndarray, char_height: f
 
 def _with_unexplained_ink(cells: list[GridCell], lines: list[list[LineCrop]], kept: list[list[LineReading]],
                           char_height: float) -> list[GridCell]:
-    """Each read cell with the ems of ink its text leaves unexplained (marks judged apart)."""
+    """Each read cell with the ems of ink its text leaves unexplained and the loose marks it lacks
+    (wrapped-mark lines judged apart)."""
     pairs = [(line.ink_width, reading.text.strip()) for cell_lines, cell_kept in zip(lines, kept)
              for line, reading in zip(cell_lines, cell_kept) if not line.mark]
     # CJK glyphs stand about 0.9 em tall: the fallback em when the grid holds too little text.
     em = em_width(pairs, fallback=char_height / 0.9)
     out = []
     for cell, cell_lines, cell_kept in zip(cells, lines, kept):
-        gaps = [unexplained_ems(line.ink_width, reading.text.strip(), em)
-                for line, reading in zip(cell_lines, cell_kept) if not line.mark]
-        out.append(replace(cell, unexplained_ink=round(max(gaps), 3)) if gaps and not cell.blank else cell)
+        read = [(line, reading.text.strip()) for line, reading in zip(cell_lines, cell_kept) if not line.mark]
+        if not read or cell.blank:
+            out.append(cell)
+            continue
+        out.append(replace(cell, unexplained_ink=round(max(unexplained_ems(line.ink_width, text, em) for line, text in read), 3),
+                           unread_marks=sum(unread_marks(line.loose_marks, text) for line, text in read)))
     return out
 
 

@@ -17,7 +17,7 @@ from pipeline.confidence import DocumentIdentity, finish
 from pipeline.crosscheck import CrossCheck
 from pipeline.emit import table_record
 from pipeline.errors import YusuanError
-from pipeline.facts import DraftFact, draft_facts
+from pipeline.facts import DraftFact, draft_facts, with_unread_mark_reasons
 from pipeline.forms import form_facts_for_document
 from pipeline.match import canonical_labels
 from pipeline.narrative import apply_narrative_checks, check_narrative, read_narrative_figures
@@ -81,7 +81,8 @@ def draft_document(pages: list[PageResult], settings: Settings,
     drafts = validate(drafts, logical_tables(resolved)).drafts
     figures = [figure for page in pages
                for figure in read_narrative_figures([line.text for line in page.text], page.ref.number)]
-    return resolved, apply_narrative_checks(drafts, check_narrative(figures, drafts))
+    drafts = apply_narrative_checks(drafts, check_narrative(figures, drafts))
+    return resolved, with_unread_mark_reasons(drafts)
 
 
 def logical_tables(resolved: list[ResolvedTable]) -> dict[int, int]:

@@ -7,7 +7,7 @@ implied codes and cross-table checks happen over the whole document later.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from models import BBox, GridCell, TableKind
 from pipeline.resolve import ResolvedTable
@@ -46,6 +46,24 @@ class DraftFact:
     engine_agreement: float | None = None
     # The most ink (ems) on the value or label cells that their text does not account for.
     unexplained_ink: float = 0.0
+    # Loose marks in the value's or its labels' ink that their text lacks (pipeline.inkwidth).
+    unread_marks: int = 0
+
+
+UNREAD_MARK = "unread_mark"
+
+
+def with_unread_mark_reasons(drafts: Iterable[DraftFact]) -> list[DraftFact]:
+    """The drafts with ``unread_mark`` where the ink holds a mark the reading lacks and nothing
+    vouches for the value: no identity it satisfies, no prose figure it agrees with.
+
+    A recogniser drops a · or 、 with full confidence, and the second engine often drops it
+    too; the ink is the only witness.  A value some check confirms is right whatever a speck
+    near it looks like.
+    """
+    return [replace(d, reasons=d.reasons + (UNREAD_MARK,))
+            if d.unread_marks and not d.checks_passed and UNREAD_MARK not in d.reasons else d
+            for d in drafts]
 
 
 def weakest_agreement(agreements: Iterable[float | None]) -> float | None:
@@ -109,6 +127,7 @@ def _fact(index: int, table: ResolvedTable, cell: GridCell, code: str | None, la
         reasons=reasons,
         engine_agreement=weakest_agreement(c.agreement for c in (cell, *evidence_cells) if c is not None),
         unexplained_ink=max(c.unexplained_ink for c in (cell, *evidence_cells) if c is not None),
+        unread_marks=max(c.unread_marks for c in (cell, *evidence_cells) if c is not None),
     )
 
 

@@ -300,6 +300,7 @@ class Label:
     confidence: float
     agreement: float | None = None  # of the two OCR engines, when the cell was read twice
     unexplained_ink: float = 0.0  # ems of ink the text does not account for (pipeline.inkwidth)
+    unread_marks: int = 0  # loose marks the text lacks (pipeline.inkwidth)
 
 
 @dataclass(frozen=True, slots=True)
@@ -428,7 +429,7 @@ def column_header(reads: Sequence[CellRead], row: int) -> ColumnBlock | None:
 def _key_label(read: CellRead) -> Label:
     key = read.match.key if read.match is not None else read.text
     return Label(text=key, raw=read.cell.text, confidence=read.cell.confidence, agreement=read.cell.agreement,
-                 unexplained_ink=read.cell.unexplained_ink)
+                 unexplained_ink=read.cell.unexplained_ink, unread_marks=read.cell.unread_marks)
 
 
 def in_block(block: Block, row: int, reads: Sequence[CellRead]) -> bool:
@@ -531,7 +532,7 @@ def _covering_label(grid: Grid, row: int, col: int | None, canonical: bool) -> L
         return None
     text = indicator_name(cell.text) if canonical else clean_text(cell.text)
     return Label(text=text, raw=cell.text, confidence=cell.confidence, agreement=cell.agreement,
-                 unexplained_ink=cell.unexplained_ink)
+                 unexplained_ink=cell.unexplained_ink, unread_marks=cell.unread_marks)
 
 
 def indicator_facts(place: Place, row: int, block: IndicatorBlock,
@@ -585,7 +586,8 @@ def _joined_fact(place: Place, cells: Sequence[CellRead], labels: Sequence[Label
     return replace(fact, raw="".join(c.cell.text for c in cells),
                    ocr_confidence=min([fact.ocr_confidence] + [c.cell.confidence for c in cells]),
                    engine_agreement=weakest_agreement([fact.engine_agreement] + [c.cell.agreement for c in cells]),
-                   unexplained_ink=max([fact.unexplained_ink] + [c.cell.unexplained_ink for c in cells]))
+                   unexplained_ink=max([fact.unexplained_ink] + [c.cell.unexplained_ink for c in cells]),
+                   unread_marks=max([fact.unread_marks] + [c.cell.unread_marks for c in cells]))
 
 
 def _column_of(columns: Sequence[HeaderColumn], cell: GridCell) -> str:
@@ -691,6 +693,7 @@ def draft(place: Place, cell: GridCell, labels: Sequence[Label], column: str, va
         form=subject,
         engine_agreement=weakest_agreement([cell.agreement] + [label.agreement for label in labels]),
         unexplained_ink=max([cell.unexplained_ink] + [label.unexplained_ink for label in labels]),
+        unread_marks=max([cell.unread_marks] + [label.unread_marks for label in labels]),
     )
 
 

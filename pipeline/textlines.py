@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from models import BBox
+from pipeline.inkwidth import loose_marks
 
 # A gap of this many character heights between ink rows separates two lines.
 _LINE_GAP_CH = 0.12
@@ -41,6 +42,8 @@ class LineCrop:
     ink_width: float = 0.0  # from the first inked column to the last, pixels
     # A lone punctuation mark wrapped onto its own line (bbox: the mark alone).
     mark: bool = False
+    # Narrow marks standing apart from their neighbours (pipeline.inkwidth.loose_marks).
+    loose_marks: int = 0
 
 
 def find_lines_in_box(text_ink: np.ndarray, box: BBox, char_height: float, split_phrases: bool = False) -> list[LineCrop]:
@@ -75,6 +78,7 @@ def find_lines_in_box(text_ink: np.ndarray, box: BBox, char_height: float, split
                     bbox=BBox(x0 + left - pad, y0 + top - pad, x0 + right + pad, y0 + bottom + pad),
                     ink_pixels=ink,
                     ink_width=float(right - left),
+                    loose_marks=loose_marks(window[top:bottom, left:right], char_height),
                 )
             )
     return crops

@@ -8,7 +8,7 @@ import pytest
 
 from models import BBox, Fact, TableKind
 from pipeline.confidence import DocumentIdentity, finish
-from pipeline.facts import DraftFact
+from pipeline.facts import DraftFact, with_unread_mark_reasons
 from pipeline.settings import Settings
 
 ACCEPT = Settings().accept_threshold
@@ -44,12 +44,28 @@ def test_an_unparseable_number_needs_review(no_model: None) -> None:
     assert fact.confidence <= 0.5
 
 
-@pytest.mark.parametrize("reason", ["code_name_mismatch", "unmatched_label", "row_sum_mismatch"])
+@pytest.mark.parametrize("reason", ["code_name_mismatch", "unmatched_label", "row_sum_mismatch", "unread_mark"])
 def test_a_failed_check_is_never_accepted_however_sure_the_ocr(reason: str) -> None:
     fact = finish(replace(DRAFT, ocr_confidence=1.0, reasons=(reason,)), DOC, ACCEPT)
     assert fact.status == "needs_review" and reason in fact.reasons
     clean = finish(replace(DRAFT, ocr_confidence=1.0), DOC, ACCEPT)
     assert fact.confidence < clean.confidence  # the fitted model weighs the failed check
+
+
+def test_a_mark_in_the_ink_that_the_reading_lacks_sends_an_unchecked_fact_to_review() -> None:
+    # Both engines read 720元/生年 with full confidence; the · is only in the ink.
+    indicator = replace(DRAFT, kind=TableKind.PERFORMANCE_PROJECT, code=None, value="720元/生年", value_kind="text",
+                        unit=None, raw="720元/生年", ocr_confidence=0.999, engine_agreement=1.0, unread_marks=1)
+    (flagged,) = with_unread_mark_reasons([indicator])
+    fact = finish(flagged, DOC, ACCEPT)
+    assert fact.status == "needs_review" and fact.reasons == ["unread_mark"]
+    assert finish(replace(indicator, unread_marks=0), DOC, ACCEPT).status == "accepted"
+
+
+def test_a_value_a_check_vouches_for_is_not_doubted_for_a_speck_beside_it() -> None:
+    vouched = replace(DRAFT, unread_marks=1, checks_passed=2)
+    assert with_unread_mark_reasons([vouched]) == [vouched]
+    assert with_unread_mark_reasons([replace(DRAFT, unread_marks=0)]) == [replace(DRAFT, unread_marks=0)]
 
 
 def test_without_a_model_a_failed_check_caps_the_confidence(no_model: None) -> None:
