@@ -21,7 +21,7 @@ from pipeline.orient import Orientation, upright
 from pipeline.preprocess import binarize, binarize_for_lines, measure_char_height, remove_specks
 from pipeline.render import render_page
 from pipeline.settings import Settings
-from pipeline.textlines import crop, find_lines_in_box
+from pipeline.textlines import crop, find_lines_in_box, without_tall_ink
 
 # Text further above a table than this many character heights is not its title block.
 _CONTEXT_MAX_CH = 14.0
@@ -109,7 +109,8 @@ def process_page(ref: PageRef, settings: Settings, engine: OcrEngine,
         previous_bottom = grid.bbox.y1
     # Prose pages are read whole: their figures check the tables (pipeline.narrative).
     page_box = BBox(0.0, 0.0, float(gray.shape[1]), float(gray.shape[0]))
-    text = () if grids else _read_phrases(gray, text_ink, page_box, char_height, engine, split_phrases=False)
+    text = () if grids else _read_phrases(gray, without_tall_ink(text_ink, char_height), page_box, char_height,
+                                           engine, split_phrases=False)
     return PageResult(
         ref=ref,
         width=int(gray.shape[1]),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 
 from models import BBox
@@ -44,6 +45,26 @@ class LineCrop:
     mark: bool = False
     # Narrow marks standing apart from their neighbours (pipeline.inkwidth.loose_marks).
     loose_marks: int = 0
+
+
+# No glyph stands taller than this many character heights: taller ink is a page edge's shadow,
+# a binding's, or a frame line (row projections of a whole page would run through it).
+_TALLEST_GLYPH_CH = 3.0
+
+
+def without_tall_ink(text_ink: np.ndarray, char_height: float) -> np.ndarray:
+    """The ink mask without connected pieces taller than any glyph.
+
+    For reading a page without ruling lines: there nothing else removes the dark strip a
+    scanner leaves along a page edge, and one strip beside the text joins every line it
+    spans into one band.
+    """
+    count, labels, stats, _ = cv2.connectedComponentsWithStats((text_ink > 0).astype(np.uint8), connectivity=8)
+    tall = np.flatnonzero(stats[:, cv2.CC_STAT_HEIGHT] > _TALLEST_GLYPH_CH * char_height)
+    tall = tall[tall != 0]  # label 0 is the background
+    if tall.size == 0:
+        return text_ink
+    return np.where(np.isin(labels, tall), 0, text_ink).astype(text_ink.dtype)
 
 
 def find_lines_in_box(text_ink: np.ndarray, box: BBox, char_height: float, split_phrases: bool = False) -> list[LineCrop]:

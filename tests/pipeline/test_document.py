@@ -158,8 +158,10 @@ def test_mini_sample_mild_scan_end_to_end(mini_mild: Path) -> None:
 
 
 @pytest.mark.e2e
-def test_a_prose_page_read_by_the_real_recogniser_gives_the_seed_s_figures(tmp_path: Path) -> None:
-    """The seed's 第三部分 sentences typeset over wrapped lines at 200 dpi, OCR'd, then parsed."""
+@pytest.mark.parametrize("edge_shadow", [False, True])
+def test_a_prose_page_read_by_the_real_recogniser_gives_the_seed_s_figures(tmp_path: Path, edge_shadow: bool) -> None:
+    """The seed's 第三部分 sentences typeset over wrapped lines at 200 dpi, OCR'd, then parsed;
+    also with the dark strip a scanner leaves along a page edge, beside half the lines."""
     from PIL import Image, ImageDraw, ImageFont
 
     from pipeline.narrative import NarrativeMeasure, read_narrative_figures
@@ -176,17 +178,21 @@ def test_a_prose_page_read_by_the_real_recogniser_gives_the_seed_s_figures(tmp_p
     ]
     font = ImageFont.truetype("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 30)
     image = Image.new("L", (1654, 2339), 255)  # A4 at 200 dpi
-    draw, y, per_line = ImageDraw.Draw(image), 200, 44  # characters per printed line
+    draw, y, per_line, printed = ImageDraw.Draw(image), 200, 44, 0  # characters per printed line
     for paragraph in paragraphs:
         for start in range(0, len(paragraph), per_line):
             draw.text((140, y), paragraph[start:start + per_line], fill=0, font=font)
             y += 52
+            printed += 1
         y += 30
+    if edge_shadow:
+        draw.rectangle((0, 0, 30, 700), fill=70)
     path = tmp_path / "prose.png"
     image.save(path)
     ref = PageRef(path=path, source="prose.png", sha256="0" * 64, media_type="image", index=0)
     outcome = read_page(ref, Settings(), make_engine("rapidocr"))
     assert not isinstance(outcome, PageFailure) and outcome.tables == ()
+    assert len(outcome.text) == printed  # every printed line read as a line of its own
     figures = {(f.measure, str(f.amount)) for f in read_narrative_figures([t.text for t in outcome.text], 1)}
     assert {
         (NarrativeMeasure.INCOME_TOTAL, "2272.82"), (NarrativeMeasure.CURRENT_INCOME, "1272.82"),
