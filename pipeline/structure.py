@@ -174,11 +174,44 @@ def column_paths(grid: Grid, header_rows: int, number_rows: tuple[int, ...]) -> 
         levels: list[str] = []
         for cell in sorted((c for c in grid.cells if c.row < header_rows and c.row not in number_rows
                             and c.col <= col < c.col + c.col_span), key=lambda c: c.row):
-            text = canonical_header(cell.text)[0]
+            text = _header_over(cell, col)
             if text and (not levels or levels[-1] != text):
                 levels.append(text)
         paths.append("/".join(levels))
     return tuple(paths)
+
+
+# What a lost column line leaves between the two headers it separated: a trace read as a stroke.
+_LINE_TRACE = frozenset("1lI|丨!")
+
+
+def _header_over(cell: GridCell, col: int) -> str:
+    """The canonical header a cell gives grid column ``col``.
+
+    A header cell the grid merged across a column line lost in the scan (合计|一般公共预算
+    read as one cell: 合计1一般公共预算) matches no header whole; when its text is two known
+    headers side by side, each column under it gets its own.
+    """
+    text, score = canonical_header(cell.text)
+    if score > 0 or cell.col_span != 2:
+        return text
+    pieces = _two_headers(normalize(cell.text))
+    return pieces[col - cell.col] if pieces else text
+
+
+def _two_headers(key: str) -> tuple[str, str] | None:
+    # The cell's own borders leave traces too, at either end.
+    key = key.strip("".join(_LINE_TRACE))
+    for cut in range(2, len(key) - 1):
+        left, right = key[:cut], key[cut:]
+        if left[-1] in _LINE_TRACE:
+            left = left[:-1]
+        elif right[0] in _LINE_TRACE:
+            right = right[1:]
+        (first, first_score), (second, second_score) = canonical_header(left), canonical_header(right)
+        if min(first_score, second_score) >= _HEADER_MATCH_SCORE:
+            return first, second
+    return None
 
 
 def _column_role(grid: Grid, col: int, header_rows: int, path: str) -> str:

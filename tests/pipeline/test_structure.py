@@ -35,6 +35,28 @@ def test_year_header_over_sub_columns() -> None:
     assert group.code_col == 0 and group.label_cols == (1,)
 
 
+@pytest.mark.parametrize("merged", ["合计1一般公共预算", "合计一般公共预算", "合计|一般公共预算", "I合计一般公共预算"])
+def test_two_headers_a_lost_column_line_merged_go_each_to_its_column(merged: str) -> None:
+    # A rough scan lost the line between 合计 and 一般公共预算 in the header row only: the grid
+    # gives one cell over both value columns, and its trace reads as "1" or "|".
+    grid = make_grid([
+        [("科目编码", 2, 1), ("科目名称", 2, 1), ("2025年预算数", 1, 2)],
+        [(merged, 1, 2)],
+        ["201", "一般公共服务支出", "100.00", "80.00"],
+        ["20101", "人大事务", "100.00", "80.00"],
+    ])
+    assert analyse(grid).column_paths[2:] == ("2025年预算数/合计", "2025年预算数/一般公共预算")
+
+
+def test_a_header_that_really_spans_two_columns_is_not_split() -> None:
+    grid = make_grid([
+        [("科目编码", 2, 1), ("科目名称", 2, 1), ("本年收入", 1, 2)],
+        ["一般公共预算", "政府性基金预算"],
+        ["201", "一般公共服务支出", "80.00", "20.00"],
+    ])
+    assert analyse(grid).column_paths[2:] == ("本年收入/一般公共预算", "本年收入/政府性基金预算")
+
+
 def test_three_level_header_of_the_appropriation_summary() -> None:
     grid = make_grid([
         [("收入", 1, 2), ("支出", 1, 3)],
