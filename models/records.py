@@ -61,6 +61,8 @@ class ReviewReason(StrEnum):
     UNPARSEABLE_NUMBER = "unparseable_number"
     # The ink holds a loose mark (· 、 “) that the reading lacks, and no check vouches for the value.
     UNREAD_MARK = "unread_mark"
+    # The value or a label opens a bracket it never closes, or closes one never opened (a lost mark).
+    UNBALANCED_BRACKETS = "unbalanced_brackets"
     UNKNOWN_TABLE = "unknown_table"
 
 

@@ -40,7 +40,8 @@ FEATURES = (
 # Ems of unexplained ink beyond this count as fully unexplained (a dropped glyph is ~1).
 _INK_CAP_EMS = 1.5
 DOUBT_REASONS = frozenset({"unparseable_number", "unmatched_label", "code_name_mismatch", "row_sum_mismatch",
-                           "hierarchy_sum_mismatch", "cross_table_mismatch", "narrative_mismatch", "unread_mark"})
+                           "hierarchy_sum_mismatch", "cross_table_mismatch", "narrative_mismatch", "unread_mark",
+                           "unbalanced_brackets"})
 _FORMS = frozenset({TableKind.PERFORMANCE_OVERALL, TableKind.PERFORMANCE_PROJECT})
 
 

@@ -17,7 +17,7 @@ from pipeline.confidence import DocumentIdentity, finish
 from pipeline.crosscheck import CrossCheck
 from pipeline.emit import table_record
 from pipeline.errors import YusuanError
-from pipeline.facts import DraftFact, draft_facts, with_unread_mark_reasons
+from pipeline.facts import DraftFact, draft_facts, with_bracket_reasons, with_unread_mark_reasons
 from pipeline.forms import form_facts_for_document
 from pipeline.match import canonical_labels
 from pipeline.narrative import apply_narrative_checks, check_narrative, read_narrative_figures
@@ -82,7 +82,7 @@ def draft_document(pages: list[PageResult], settings: Settings,
     figures = [figure for page in pages
                for figure in read_narrative_figures([line.text for line in page.text], page.ref.number)]
     drafts = apply_narrative_checks(drafts, check_narrative(figures, drafts))
-    return resolved, with_unread_mark_reasons(drafts)
+    return resolved, with_bracket_reasons(with_unread_mark_reasons(drafts))
 
 
 def logical_tables(resolved: list[ResolvedTable]) -> dict[int, int]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from models import BBox, GridCell, TableKind
 from pipeline.resolve import ResolvedTable
 from pipeline.structure import CATALOG_CODE_LOST_LETTER, ColumnGroup, clean_code, is_code
-from pipeline.text import normalize, parse_decimal
+from pipeline.text import brackets_balanced, normalize, parse_decimal
 
 
 
@@ -63,6 +63,19 @@ def with_unread_mark_reasons(drafts: Iterable[DraftFact]) -> list[DraftFact]:
     """
     return [replace(d, reasons=d.reasons + (UNREAD_MARK,))
             if d.unread_marks and not d.checks_passed and UNREAD_MARK not in d.reasons else d
+            for d in drafts]
+
+
+UNBALANCED_BRACKETS = "unbalanced_brackets"
+
+
+def with_bracket_reasons(drafts: Iterable[DraftFact]) -> list[DraftFact]:
+    """The drafts with ``unbalanced_brackets`` where the value or a label opens a bracket it
+    never closes, or closes one it never opened: the reading lost a mark.  Checked whatever
+    the arithmetic says: a number's row label is part of the fact."""
+    return [replace(d, reasons=d.reasons + (UNBALANCED_BRACKETS,))
+            if UNBALANCED_BRACKETS not in d.reasons
+            and not all(brackets_balanced(text) for text in (d.value, *d.labels)) else d
             for d in drafts]
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from models import BBox, Fact, TableKind
 from pipeline.confidence import DocumentIdentity, finish
-from pipeline.facts import DraftFact, with_unread_mark_reasons
+from pipeline.facts import DraftFact, with_bracket_reasons, with_unread_mark_reasons
 from pipeline.settings import Settings
 
 ACCEPT = Settings().accept_threshold
@@ -44,7 +44,8 @@ def test_an_unparseable_number_needs_review(no_model: None) -> None:
     assert fact.confidence <= 0.5
 
 
-@pytest.mark.parametrize("reason", ["code_name_mismatch", "unmatched_label", "row_sum_mismatch", "unread_mark"])
+@pytest.mark.parametrize("reason", ["code_name_mismatch", "unmatched_label", "row_sum_mismatch", "unread_mark",
+                                    "unbalanced_brackets"])
 def test_a_failed_check_is_never_accepted_however_sure_the_ocr(reason: str) -> None:
     fact = finish(replace(DRAFT, ocr_confidence=1.0, reasons=(reason,)), DOC, ACCEPT)
     assert fact.status == "needs_review" and reason in fact.reasons
@@ -66,6 +67,18 @@ def test_a_value_a_check_vouches_for_is_not_doubted_for_a_speck_beside_it() -> N
     vouched = replace(DRAFT, unread_marks=1, checks_passed=2)
     assert with_unread_mark_reasons([vouched]) == [vouched]
     assert with_unread_mark_reasons([replace(DRAFT, unread_marks=0)]) == [replace(DRAFT, unread_marks=0)]
+
+
+def test_a_row_label_that_lost_a_bracket_sends_its_numbers_to_review_even_when_they_add_up() -> None:
+    # The amount is right, the fact is not: its project name (the row key) lost the 〕.
+    carryover = replace(DRAFT, kind=TableKind.PROJECT_CARRYOVER, code=None, value="620.00", raw="620.00",
+                        labels=("2024年义务教育薄弱环节改善与能力提升补助资金（阳财教〔202458号)",),
+                        ocr_confidence=0.98, checks_passed=2)
+    (flagged,) = with_bracket_reasons([carryover])
+    fact = finish(flagged, DOC, ACCEPT)
+    assert fact.status == "needs_review" and fact.reasons == ["unbalanced_brackets"]
+    whole = replace(carryover, labels=("2024年义务教育薄弱环节改善与能力提升补助资金（阳财教〔2024〕58号）",))
+    assert with_bracket_reasons([whole]) == [whole]
 
 
 def test_without_a_model_a_failed_check_caps_the_confidence(no_model: None) -> None:

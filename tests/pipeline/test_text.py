@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from pipeline.text import collapse_doubled, normalize, parse_decimal, strip_enumeration, to_simplified
+from pipeline.text import brackets_balanced, collapse_doubled, normalize, parse_decimal, strip_enumeration, to_simplified
 
 
 def test_traditional_and_simplified_share_a_key() -> None:
@@ -100,3 +100,17 @@ def test_parse_decimal_rejects_non_numbers(printed: str | None) -> None:
 
 def test_to_simplified_is_identity_on_simplified_text() -> None:
     assert to_simplified("其他社会保障和就业支出") == "其他社会保障和就业支出"
+
+
+@pytest.mark.parametrize(("text", "balanced"), [
+    ("2024年义务教育薄弱环节改善与能力提升补助资金（阳财教〔2024〕58号）", True),
+    ("2024年义务教育薄弱环节改善与能力提升补助资金（阳财教〔202458号)", False),  # 〕 lost (阳高 harsh scan)
+    ("《国务院关于进一步完善城乡义务教育经费保障机制的通知》(国发2015〕67号)", False),  # 〔 lost
+    ("晋财资环〔2023〕62号（朔财建二〔2023〕24号）（山财建〔2023〕21号）", True),  # the seed's, OCR style mixed
+    ("《2025年乡村e镇（第一批)省级资金》（晋财资环〔2025〕62号)", True),
+    ("《2025年乡村e镇（第一批)省级资金）（晋财资环〔2025〕62号)", False),  # 》 read as ）
+    ("1）组织培训；2）开展研修", True),  # enumerations close what nothing opened
+    ("一般公共服务支出", True),
+])
+def test_lost_brackets_are_found(text: str, balanced: bool) -> None:
+    assert brackets_balanced(text) is balanced
