@@ -1,7 +1,9 @@
 """``python -m samplegen [--spec-dir samples/spec] [--out samples] [--levels mild,harsh] [SPEC.json ...]``.
 
 The scans for fitting the confidence model are built apart from the samples:
-``python -m samplegen --levels fitlight,fitrough --out build/fitting``.
+``python -m samplegen --levels fitlight,fitrough --out build/fitting``.  The samples as
+another typesetter prints them (a Song/Ming face instead of the samples' Hei):
+``python -m samplegen --font /usr/share/fonts/truetype/arphic/uming.ttc --out build/uming``.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import time
 from pathlib import Path
 
 from samplegen.build import build_spec, load_spec
+from samplegen.render import DEFAULT_FONT_PATH
 from samplegen.scan import DEFAULT_LEVELS, LEVELS
 
 
@@ -30,7 +33,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="skip a spec whose PDFs and truth files are all present")
     parser.add_argument("--levels", default=",".join(DEFAULT_LEVELS),
                         help=f"scan levels to build, of {', '.join(LEVELS)} (default: %(default)s)")
+    parser.add_argument("--font", type=Path, default=DEFAULT_FONT_PATH,
+                        help="TrueType CJK font to typeset with (default: %(default)s)")
     args = parser.parse_args(argv)
+    if not args.font.is_file():
+        print(f"no font file {args.font}", file=sys.stderr)
+        return 2
     names = [n.strip() for n in args.levels.split(",") if n.strip()]
     unknown = [n for n in names if n not in LEVELS]
     if unknown:
@@ -39,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     levels = [LEVELS[n] for n in names]
     start = time.monotonic()
     if args.specs:
-        built = [b for p in args.specs for b in build_spec(load_spec(p), args.out, levels)]
+        built = [b for p in args.specs for b in build_spec(load_spec(p), args.out, levels, args.font)]
         for b in built:
             print(b.summary(), flush=True)
     else:
@@ -49,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         specs = sorted(args.spec_dir.glob("*.json"))
         if args.if_missing:
             specs = [p for p in specs if not _complete(load_spec(p).name, args.out, names)]
-        built = [b for p in specs for b in build_spec(load_spec(p), args.out, levels)]
+        built = [b for p in specs for b in build_spec(load_spec(p), args.out, levels, args.font)]
         for b in built:
             print(b.summary(), flush=True)
     print(f"built {len(built)} file(s) in {time.monotonic() - start:.1f} s", flush=True)

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from samplegen.render import RenderResult, render
+from samplegen.render import DEFAULT_FONT_PATH, RenderResult, render
 from samplegen.scan import DEFAULT_LEVELS, LEVELS, ScanLevel, page_turns, scan
 from samplegen.spec import DocumentSpec
 from samplegen.truth import Target, derive_facts, derive_tables, identity_map
@@ -69,10 +69,11 @@ def _write_jsonl(path: Path, lines: Iterable[str]) -> None:
 
 
 def build_spec(spec: DocumentSpec, out_root: Path,
-               levels: Sequence[ScanLevel] = tuple(LEVELS[name] for name in DEFAULT_LEVELS)) -> list[BuiltFile]:
+               levels: Sequence[ScanLevel] = tuple(LEVELS[name] for name in DEFAULT_LEVELS),
+               font_path: Path = DEFAULT_FONT_PATH) -> list[BuiltFile]:
     out_dir = out_root / spec.name
     out_dir.mkdir(parents=True, exist_ok=True)
-    result = render(spec)
+    result = render(spec, font_path)
     built = [write_variant(spec, result, out_dir, "digital", result.pdf)]
     page_cells: dict[int, list] = {}
     for tp in result.table_pages:

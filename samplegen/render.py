@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from reportlab.lib.pagesizes import A4, landscape
@@ -23,8 +22,11 @@ from reportlab.pdfgen.canvas import Canvas
 from samplegen.layout import Grid, PlacedCell, place
 from samplegen.spec import DocumentSpec, SpecTable
 
-FONT_PATH = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
-FONT = "WQYZenHei"
+# The samples' typeface (a Hei/sans face); ``--font`` typesets them in another TrueType CJK face,
+# e.g. a Song/Ming one as most disclosures are printed in.  One font per process: the name below
+# is what every drawing call asks reportlab for.
+DEFAULT_FONT_PATH = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
+FONT = "SampleCJK"
 
 BODY_SIZE = 9.0
 LEADING = 11.5
@@ -49,10 +51,15 @@ class RenderError(ValueError):
     """A spec table cannot be drawn (e.g. one row group taller than a page)."""
 
 
-@lru_cache(maxsize=1)
-def register_font() -> str:
-    """Register the CJK font once per process (reportlab's registry is global anyway)."""
-    pdfmetrics.registerFont(TTFont(FONT, str(FONT_PATH), subfontIndex=0))
+def register_font(path: Path = DEFAULT_FONT_PATH) -> str:
+    """Register the CJK font under FONT, once per process: reportlab keeps the first face
+    registered under a name, so asking for another one later is refused rather than ignored."""
+    if FONT in pdfmetrics.getRegisteredFontNames():
+        registered = pdfmetrics.getFont(FONT).face.filename
+        if Path(registered) != Path(path):
+            raise RenderError(f"this process already typesets in {registered}; one font per process")
+        return FONT
+    pdfmetrics.registerFont(TTFont(FONT, str(path), subfontIndex=0))
     return FONT
 
 
@@ -333,9 +340,9 @@ def _draw_table(canvas: Canvas, index: int, table: SpecTable, first_page: int) -
     return out
 
 
-def render(spec: DocumentSpec) -> RenderResult:
+def render(spec: DocumentSpec, font_path: Path = DEFAULT_FONT_PATH) -> RenderResult:
     """Draw every table (each from a new page) and return the PDF bytes with the geometry."""
-    register_font()
+    register_font(font_path)
     buf = io.BytesIO()
     # invariant=1: no timestamp or random document id, so builds are byte-identical.
     canvas = Canvas(buf, pagesize=A4, invariant=1, pageCompression=1)

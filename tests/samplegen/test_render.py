@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import hashlib
+import subprocess
+import sys
+from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
@@ -97,3 +100,28 @@ def test_narrative_paragraphs_follow_the_tables_on_pages_of_their_own(mini_spec:
     finally:
         doc.close()
     assert "预算情况说明" in prose and "2,272.82" in prose.replace("\r", "").replace("\n", "")
+
+
+def test_another_typeface_prints_the_samples_in_its_glyphs(tmp_path: Path) -> None:
+    # A Song/Ming face (fonts-arphic-uming, installed by scripts/setup.sh): the samples as most
+    # disclosures are printed, for measuring the pipeline on a typeface it was not tuned on.
+    # Its own process: reportlab keeps one face per font name for the life of a process.
+    spec = "samples/spec/yanggao_education.json"
+    uming = "/usr/share/fonts/truetype/arphic/uming.ttc"
+    done = subprocess.run([sys.executable, "-m", "samplegen", "--levels", "", "--font", uming, "--out", str(tmp_path), spec],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    pdf = (tmp_path / "yanggao_education" / "yanggao_education_digital.pdf").read_bytes()
+    assert b"+UMingCN" in pdf and b"WenQuanYi" not in pdf
+
+
+def test_a_second_typeface_in_one_process_is_refused(mini_spec: DocumentSpec) -> None:
+    render(mini_spec)
+    with pytest.raises(RenderError):
+        render(mini_spec, Path("/usr/share/fonts/truetype/arphic/uming.ttc"))
+
+
+def test_the_sample_builder_refuses_a_missing_font(tmp_path: Path) -> None:
+    from samplegen.__main__ import main
+
+    assert main(["--font", str(tmp_path / "none.ttc"), "--out", str(tmp_path)]) == 2
