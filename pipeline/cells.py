@@ -79,7 +79,8 @@ def _with_unexplained_ink(cells: list[GridCell], lines: list[list[LineCrop]], ke
         if not read or cell.blank:
             out.append(cell)
             continue
-        out.append(replace(cell, unexplained_ink=round(max(unexplained_ems(line.ink_width, text, em) for line, text in read), 3),
+        widest_gap = max(unexplained_ems(line.ink_width, text, em) for line, text in read)
+        out.append(replace(cell, unexplained_ink=round(widest_gap, 3),
                            unread_marks=sum(unread_marks(line.loose_marks, text) for line, text in read)))
     return out
 

@@ -101,9 +101,10 @@ def loose_marks(ink: np.ndarray, char_height: float) -> int:
         piece = ink[:, start:end]
         rows = np.flatnonzero(piece.any(axis=1))
         width, height = end - start, int(rows[-1] - rows[0] + 1)
-        if not (_MARK_MIN_CH * char_height <= min(width, height) and max(width, height) <= _MARK_MAX_CH * char_height):
+        small, large = min(width, height), max(width, height)
+        if not (_MARK_MIN_CH * char_height <= small and large <= _MARK_MAX_CH * char_height):
             continue
-        if max(width, height) > _MARK_MAX_ASPECT * min(width, height):
+        if large > _MARK_MAX_ASPECT * small:
             continue
         if piece.sum() >= _MARK_MIN_AREA_CH2 * char_height**2:
             count += 1

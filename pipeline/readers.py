@@ -41,7 +41,8 @@ def make_cross_check(settings: Settings,
 
 
 def check_engines(settings: Settings) -> None:
-    """Raise OcrEngineError, saying what to install or switch off, unless every engine the settings need can run.
+    """Raise OcrEngineError, saying what to install or switch off, unless every engine the
+    settings need can run.
 
     Checked once before a run: a missing engine would otherwise fail every page, each after its retries.
     """

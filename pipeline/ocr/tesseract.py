@@ -77,7 +77,8 @@ def check_tesseract(languages: str = "chi_sim+eng") -> None:
     try:
         installed = set(pytesseract.get_languages(config=""))
     except (pytesseract.TesseractNotFoundError, FileNotFoundError) as exc:
-        raise OcrEngineError("tesseract is not installed: apt-get install tesseract-ocr tesseract-ocr-chi-sim") from exc
+        raise OcrEngineError("tesseract is not installed: "
+                             "apt-get install tesseract-ocr tesseract-ocr-chi-sim") from exc
     missing = [language for language in languages.split("+") if language not in installed]
     if missing:
         # Without chi_sim Tesseract still runs, and reads Chinese as Latin garbage: refuse instead.
