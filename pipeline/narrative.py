@@ -103,30 +103,33 @@ _NOT_TOTAL = "(?<![共金营款目本费])"
 _BASIC = "basic"
 _PROJECT = "project"
 
+# "预算" as the prose writes it after a measure word: 预算, 预算数, 预算安排(数).
+_BUDGET = "(?:预算(?:安排)?数?)?"
+
 _M = NarrativeMeasure
 # Earlier entries win where two matches overlap: specific words before the generic ones.
 _MEASURE_WORDS: tuple[tuple[NarrativeMeasure | str, str], ...] = (
-    (_M.GENERAL_BUDGET_BASIC_EXPENDITURE, r"一般公共预算(?:财政拨款)?(?:安排)?的?基本支出(?:预算)?"),
-    (_M.GENERAL_BUDGET_PROJECT_EXPENDITURE, r"一般公共预算(?:财政拨款)?(?:安排)?的?项目支出(?:预算)?"),
+    (_M.GENERAL_BUDGET_BASIC_EXPENDITURE, rf"一般公共预算(?:财政拨款)?(?:安排)?的?基本支出{_BUDGET}"),
+    (_M.GENERAL_BUDGET_PROJECT_EXPENDITURE, rf"一般公共预算(?:财政拨款)?(?:安排)?的?项目支出{_BUDGET}"),
     (_M.GENERAL_BUDGET_CURRENT_EXPENDITURE,
-     r"一般公共预算(?:当年|本年)?(?:财政拨款)?支出(?:预算)?(?:总额|合计|规模)?"),
+     rf"一般公共预算(?:当年|本年)?(?:财政拨款)?支出{_BUDGET}(?:总额|合计|规模)?"),
     # 本年收入总计 is left to 本年收入: whether it means the total or this year's part is unclear.
     (_M.INCOME_TOTAL, rf"{_NOT_TOTAL}(?:(?:预算收入|收入预算)(?:总计|合计|总额)?|(?<!本年)收入总计)"),
     (_M.EXPENDITURE_TOTAL, rf"{_NOT_TOTAL}(?:(?:支出预算|预算支出)(?:总计|合计|总额)?|支出总计)"),
     (_M.CURRENT_INCOME, r"本年收入(?:合计)?"),
     (_M.CARRY_OVER, r"上年结转(?:结余)?"),
-    (_M.PERSONNEL_EXPENSES, r"人员经费(?:预算)?"),
-    (_M.OPERATING_EXPENSES, r"机关运行经费(?:财政拨款)?(?:预算)?(?:支出)?(?:总额|合计)?"),
-    (_M.PUBLIC_EXPENSES, r"公用经费(?:预算)?"),
-    (_M.THREE_PUBLIC_TOTAL, rf"三公{_QUOTE}经费(?:财政拨款)?(?:支出)?(?:预算)?(?:支出)?(?:总额|合计)?"),
+    (_M.PERSONNEL_EXPENSES, rf"人员经费{_BUDGET}"),
+    (_M.OPERATING_EXPENSES, rf"机关运行经费(?:财政拨款)?{_BUDGET}(?:支出)?(?:总额|合计)?"),
+    (_M.PUBLIC_EXPENSES, rf"公用经费{_BUDGET}"),
+    (_M.THREE_PUBLIC_TOTAL, rf"三公{_QUOTE}经费(?:财政拨款)?(?:支出)?{_BUDGET}(?:支出)?(?:总额|合计)?"),
     (_M.OVERSEAS_TRAVEL, r"因公出国\(?境?\)?费用?"),
     (_M.OFFICIAL_RECEPTION, r"公务接待费用?"),
     (_M.OFFICIAL_VEHICLES, r"公务用车购置及运行(?:维护)?费用?"),
     (_M.VEHICLE_PURCHASE, r"公务用车购置费用?"),
     (_M.VEHICLE_OPERATION, r"公务用车运行(?:维护)?费用?"),
     (_M.PROCUREMENT_TOTAL, r"政府采购预算(?:总额|总计|合计)?|政府采购(?:总额|总计|合计)"),
-    (_BASIC, r"基本支出(?:预算)?"),
-    (_PROJECT, r"项目支出(?:预算)?"),
+    (_BASIC, rf"基本支出{_BUDGET}"),
+    (_PROJECT, rf"项目支出{_BUDGET}"),
 )
 _FIGURE_PATTERNS = tuple((measure, re.compile(rf"(?:{words}){_GAP}{_AMOUNT}{_UNIT}"))
                          for measure, words in _MEASURE_WORDS)

@@ -116,6 +116,22 @@ def test_three_public_sentence_gives_every_item() -> None:
         (M.VEHICLE_OPERATION, Decimal("1.50")), (M.VEHICLE_PURCHASE, Decimal(0))]
 
 
+@pytest.mark.parametrize(("sentence", "expected"), [
+    # Wordings of other counties than the seed's (the 阳高 sample's prose is written in them).
+    ("2025年“三公”经费财政拨款预算数为4.45万元，其中：因公出国（境）费0万元；",
+     [(M.THREE_PUBLIC_TOTAL, Decimal("4.45")), (M.OVERSEAS_TRAVEL, Decimal(0))]),
+    ("2025年本部门机关运行经费财政拨款预算为29.20万元，主要用于保障机关日常办公。",
+     [(M.OPERATING_EXPENSES, Decimal("29.20"))]),
+    ("2025年一般公共预算基本支出预算安排591.85万元，其中：人员经费预算数546.13万元；公用经费45.72万元。",
+     [(M.GENERAL_BUDGET_BASIC_EXPENDITURE, Decimal("591.85")), (M.PERSONNEL_EXPENSES, Decimal("546.13")),
+      (M.PUBLIC_EXPENSES, Decimal("45.72"))]),
+    ("按照全口径预算的原则，阳高县教育局2025年收入预算总额3,936.14万元，其中：本年收入3,157.77万元，上年结转778.37万元。",
+     [(M.INCOME_TOTAL, Decimal("3936.14")), (M.CURRENT_INCOME, Decimal("3157.77")), (M.CARRY_OVER, Decimal("778.37"))]),
+])
+def test_budget_wordings_of_other_counties_read_the_same(sentence: str, expected: list) -> None:
+    assert _read(sentence) == expected
+
+
 # --- reading: wrapped lines ---------------------------------------------------------------
 
 
