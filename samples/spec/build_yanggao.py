@@ -57,6 +57,8 @@ from samplegen.spec_builders import cell as C  # noqa: E402  (short: nearly ever
 
 OUT = ROOT / "samples" / "spec" / "yanggao_education.json"
 CATALOG_CSV = ROOT / "pipeline" / "data" / "procurement_catalog.csv"
+# 第三部分 prose written for this sample (other counties' wording), its figures from the tables below.
+NARRATIVE = Path(__file__).with_name("yanggao_narrative.txt")
 FUNCTIONAL_CSV = ROOT / "pipeline" / "data" / "functional_subjects.csv"
 
 DEPT_NAME = "阳高县教育局（部门）"
@@ -1136,6 +1138,8 @@ def build() -> tuple[dict, list[str]]:
         "source": "synthetic (samples/spec/build_yanggao.py): fictional department, seed conventions, "
                   "totals computed from leaf amounts",
         "tables": tables,
+        "narrative": [line for line in NARRATIVE.read_text(encoding="utf-8").splitlines()
+                      if line.strip() and not line.startswith("#")],
     }
     return doc, checks
 
