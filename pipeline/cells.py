@@ -19,7 +19,12 @@ _CELL_INSET_CH = 0.12
 # Ink that lies wholly within this distance (character heights) of grid lines is line residue.
 _SLIVER_BAND_CH = 0.25
 # Anti-aliased glyph edges fall outside the binary ink; keep this halo of the page around it.
+# A tight halo (not a wider one) is what lets 〕 and / read right on blurred scans ...
 _GLYPH_HALO = np.ones((5, 5), dtype=np.uint8)
+# ... but it can cut off a comma's thin, faint tail (a Song face's), and both engines then read
+# the dot that is left as 。.  A line read with 。 before its end is read again with this wider
+# halo (character heights), and only a comma found there in the place of a 。 is taken from it.
+_WIDE_HALO_CH = 0.15
 # What a line holding one wrapped mark may read as; anything else there is a speck.
 _CLOSING_MARKS = frozenset("。．.，,、；;：:！!？?）)」』”’》〉】〕")
 _MARK_MIN_CONFIDENCE = 0.9
@@ -43,7 +48,16 @@ def read_grid(grid: Grid, gray: np.ndarray, text_ink: np.ndarray, char_height: f
             continue
         plans.append((cell, find_lines_in_box(text_ink, inner, char_height)))
     images = [[_line_image(gray, text_ink, line, char_height) for line in lines] for _, lines in plans]
-    readings = iter(engine.read_lines([image for cell_images in images for image in cell_images]))
+    flat = engine.read_lines([image for cell_images in images for image in cell_images])
+    flat_lines = [line for _, lines in plans for line in lines]
+    flat, wide_images = _with_commas_restored(flat, flat_lines, gray, text_ink, char_height, engine)
+    if wide_images:
+        # The cross-check reads what the primary engine's text now rests on.
+        flat_images = [image for cell_images in images for image in cell_images]
+        for index, image in wide_images.items():
+            flat_images[index] = image
+        images = _regroup(flat_images, images)
+    readings = iter(flat)
     cells = []
     kept_by_cell: list[list[LineReading]] = []
     for cell, lines in plans:
@@ -63,6 +77,49 @@ def read_grid(grid: Grid, gray: np.ndarray, text_ink: np.ndarray, char_height: f
     if cross_check is not None:
         cells = _cross_read(cells, lines_by_cell, images, cross_check)
     return replace(grid, cells=tuple(cells))
+
+
+def _with_commas_restored(readings: list[LineReading], lines: list[LineCrop], gray: np.ndarray,
+                          text_ink: np.ndarray, char_height: float,
+                          engine: OcrEngine) -> tuple[list[LineReading], dict[int, np.ndarray]]:
+    """The readings with each inner 。 that a wider crop reads as a comma turned into that comma,
+    and the wider images of the lines changed (by position in ``readings``)."""
+    suspects = [i for i, (reading, line) in enumerate(zip(readings, lines))
+                if not line.mark and "。" in reading.text.strip()[:-1]]
+    if not suspects:
+        return readings, {}
+    radius = max(2, int(round(_WIDE_HALO_CH * char_height)))
+    halo = np.ones((2 * radius + 1, 2 * radius + 1), dtype=np.uint8)
+    wide = [_clean_crop(gray, text_ink, lines[i].bbox, halo) for i in suspects]
+    out, changed = list(readings), {}
+    for i, image, second in zip(suspects, wide, engine.read_lines(wide)):
+        restored = commas_restored(readings[i].text, second.text)
+        if restored != readings[i].text:
+            out[i] = LineReading(text=restored, confidence=min(readings[i].confidence, second.confidence))
+            changed[i] = image
+    return out, changed
+
+
+def commas_restored(tight: str, wide: str) -> str:
+    """``tight`` with each 。 before its end that ``wide`` reads as a comma in the same place made
+    that comma; ``tight`` itself when the two differ in anything else (the wide crop is trusted
+    for that one question only)."""
+    if len(tight) != len(wide):
+        return tight
+    out = []
+    for index, (a, b) in enumerate(zip(tight, wide)):
+        if a == b:
+            out.append(a)
+        elif a == "。" and b in "，," and index < len(tight.rstrip()) - 1:
+            out.append(b)
+        else:
+            return tight
+    return "".join(out)
+
+
+def _regroup(flat: list[np.ndarray], shape: list[list[np.ndarray]]) -> list[list[np.ndarray]]:
+    items = iter(flat)
+    return [[next(items) for _ in group] for group in shape]
 
 
 def _with_unexplained_ink(cells: list[GridCell], lines: list[list[LineCrop]], kept: list[list[LineReading]],
@@ -157,11 +214,12 @@ def _line_image(gray: np.ndarray, text_ink: np.ndarray, line: LineCrop, char_hei
     return sheet
 
 
-def _clean_crop(gray: np.ndarray, text_ink: np.ndarray, box: BBox) -> np.ndarray:
+def _clean_crop(gray: np.ndarray, text_ink: np.ndarray, box: BBox,
+                halo: np.ndarray = _GLYPH_HALO) -> np.ndarray:
     """The line image with everything that is not text ink (ruling lines, stubs, specks) whitened."""
     pixels = crop(gray, box)
     ink = crop(text_ink, box)
-    near_ink = cv2.dilate(ink, _GLYPH_HALO) > 0
+    near_ink = cv2.dilate(ink, halo) > 0
     return np.where(near_ink, pixels, 255).astype(np.uint8)
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from _images import blank, draw_table, page_grids, put_text, text_box
 from models import Grid
-from pipeline.cells import read_grid
+from pipeline.cells import commas_restored, read_grid
 from pipeline.ocr.base import LineReading
 from pipeline.ocr.fake import FakeEngine
 from pipeline.settings import Settings
@@ -128,6 +128,39 @@ def test_ruling_line_stubs_do_not_reach_the_engine() -> None:
         w, h = ink_box(image)
         assert w > 8, "a thin vertical stub was sent to the engine"
         assert w <= widest_text + 6, "a stub was joined to the text of the line"
+
+
+def test_an_inner_full_stop_is_read_again_on_a_wider_crop_and_a_comma_there_is_taken() -> None:
+    # The tight crop cut a Song comma's faint tail: the engine read 。; on the wider crop, ，.
+    gray, table = table_page()
+    put_text(gray, table.cell_origin(0, 0, 30, 12), "招标，根据")
+    reader = Recorder(answers=["招标。根据", "招标，根据"])
+    grid, engine = read(gray, reader)
+    assert grid.cell_at(0, 0).text == "招标，根据"
+    assert engine.calls == 2
+    tight, wide = reader.images
+    assert tight.shape == wide.shape and (wide <= tight).all()  # the same crop, more of the page kept
+
+
+def test_a_line_without_an_inner_full_stop_is_read_once() -> None:
+    gray, table = table_page()
+    put_text(gray, table.cell_origin(0, 0, 30, 12), "及时支付。")
+    reader = Recorder(answers=["及时支付。"])
+    grid, engine = read(gray, reader)
+    assert grid.cell_at(0, 0).text == "及时支付。" and engine.calls == 1
+
+
+@pytest.mark.parametrize(("tight", "wide", "kept"), [
+    ("平台招标。根据项目实施进度及时支付。", "平台招标，根据项目实施进度及时支付。", "平台招标，根据项目实施进度及时支付。"),
+    ("平台招标。根据项目实施进度及时支付。", "平台招标。根据项目实施进度及时支付。", "平台招标。根据项目实施进度及时支付。"),
+    # Anything else the wide crop reads otherwise (〕 as ], on blurred scans) is not taken, nor the comma.
+    ("晋财资环〔2023〕62号。根据", "晋财资环〔2023]62号，根据", "晋财资环〔2023〕62号。根据"),
+    ("及时支付。", "及时支付，", "及时支付。"),  # a line's last mark is not in question
+    ("招标。根据", "招标，根", "招标。根据"),
+])
+def test_only_a_comma_in_place_of_an_inner_full_stop_is_taken_from_the_wide_reading(
+        tight: str, wide: str, kept: str) -> None:
+    assert commas_restored(tight, wide) == kept
 
 
 def mark_page() -> tuple[np.ndarray, object]:
