@@ -22,8 +22,9 @@ _SLIVER_BAND_CH = 0.25
 # A tight halo (not a wider one) is what lets 〕 and / read right on blurred scans ...
 _GLYPH_HALO = np.ones((5, 5), dtype=np.uint8)
 # ... but it can cut off a comma's thin, faint tail (a Song face's), and both engines then read
-# the dot that is left as 。.  A line read with 。 before its end is read again with this wider
-# halo (character heights), and only a comma found there in the place of a 。 is taken from it.
+# the dot that is left as 。.  A line read with 。 before its end (or at its end, when the cell's
+# text goes on in the next line) is read again with this wider halo (character heights), and only
+# a comma found there in the place of a 。 is taken from it.
 _WIDE_HALO_CH = 0.15
 # What a line holding one wrapped mark may read as; anything else there is a speck.
 _CLOSING_MARKS = frozenset("。．.，,、；;：:！!？?）)」』”’》〉】〕")
@@ -50,7 +51,11 @@ def read_grid(grid: Grid, gray: np.ndarray, text_ink: np.ndarray, char_height: f
     images = [[_line_image(gray, text_ink, line, char_height) for line in lines] for _, lines in plans]
     flat = engine.read_lines([image for cell_images in images for image in cell_images])
     flat_lines = [line for _, lines in plans for line in lines]
-    flat, wide_images = _with_commas_restored(flat, flat_lines, gray, text_ink, char_height, engine)
+    # Whether the cell's text goes on in the next line: a 。 ending this one may be a cut comma.
+    continued = [k + 1 < len(lines) and not lines[k + 1].mark
+                 for _, lines in plans for k in range(len(lines))]
+    flat, wide_images = _with_commas_restored(flat, flat_lines, continued, gray, text_ink, char_height,
+                                              engine)
     if wide_images:
         # The cross-check reads what the primary engine's text now rests on.
         flat_images = [image for cell_images in images for image in cell_images]
@@ -79,13 +84,17 @@ def read_grid(grid: Grid, gray: np.ndarray, text_ink: np.ndarray, char_height: f
     return replace(grid, cells=tuple(cells))
 
 
-def _with_commas_restored(readings: list[LineReading], lines: list[LineCrop], gray: np.ndarray,
-                          text_ink: np.ndarray, char_height: float,
+def _with_commas_restored(readings: list[LineReading], lines: list[LineCrop], continued: list[bool],
+                          gray: np.ndarray, text_ink: np.ndarray, char_height: float,
                           engine: OcrEngine) -> tuple[list[LineReading], dict[int, np.ndarray]]:
-    """The readings with each inner 。 that a wider crop reads as a comma turned into that comma,
-    and the wider images of the lines changed (by position in ``readings``)."""
+    """The readings with each 。 that a wider crop reads as a comma turned into that comma (a
+    line's last one only where the cell goes on), and the wider images of the lines changed (by
+    position in ``readings``)."""
+    def in_question(text: str, goes_on: bool) -> str:
+        return text.strip() if goes_on else text.strip()[:-1]
+
     suspects = [i for i, (reading, line) in enumerate(zip(readings, lines))
-                if not line.mark and "。" in reading.text.strip()[:-1]]
+                if not line.mark and "。" in in_question(reading.text, continued[i])]
     if not suspects:
         return readings, {}
     radius = max(2, int(round(_WIDE_HALO_CH * char_height)))
@@ -93,24 +102,24 @@ def _with_commas_restored(readings: list[LineReading], lines: list[LineCrop], gr
     wide = [_clean_crop(gray, text_ink, lines[i].bbox, halo) for i in suspects]
     out, changed = list(readings), {}
     for i, image, second in zip(suspects, wide, engine.read_lines(wide)):
-        restored = commas_restored(readings[i].text, second.text)
+        restored = commas_restored(readings[i].text, second.text, last_too=continued[i])
         if restored != readings[i].text:
             out[i] = LineReading(text=restored, confidence=min(readings[i].confidence, second.confidence))
             changed[i] = image
     return out, changed
 
 
-def commas_restored(tight: str, wide: str) -> str:
-    """``tight`` with each 。 before its end that ``wide`` reads as a comma in the same place made
-    that comma; ``tight`` itself when the two differ in anything else (the wide crop is trusted
-    for that one question only)."""
+def commas_restored(tight: str, wide: str, last_too: bool = False) -> str:
+    """``tight`` with each 。 before its end (or at it, with ``last_too``) that ``wide`` reads as a
+    comma in the same place made that comma; ``tight`` itself when the two differ in anything else
+    (the wide crop is trusted for that one question only)."""
     if len(tight) != len(wide):
         return tight
     out = []
     for index, (a, b) in enumerate(zip(tight, wide)):
         if a == b:
             out.append(a)
-        elif a == "。" and b in "，," and index < len(tight.rstrip()) - 1:
+        elif a == "。" and b in "，," and (last_too or index < len(tight.rstrip()) - 1):
             out.append(b)
         else:
             return tight

@@ -150,12 +150,24 @@ def test_a_line_without_an_inner_full_stop_is_read_once() -> None:
     assert grid.cell_at(0, 0).text == "及时支付。" and engine.calls == 1
 
 
+def test_a_full_stop_ending_a_line_the_cell_goes_on_from_is_read_again() -> None:
+    # Wrapped prose: the comma that ends the first line lost its tail.
+    gray, table = table_page(rows=3, row_h=100)
+    x, y = table.cell_origin(0, 0, 30, 12)
+    put_text(gray, (x, y), "平台招标，")
+    put_text(gray, (x, y + 40), "及时支付。")
+    reader = Recorder(answers=["平台招标。", "及时支付。", "平台招标，"])
+    grid, engine = read(gray, reader)
+    assert grid.cell_at(0, 0).text == "平台招标，及时支付。"
+    assert engine.calls == 3  # the cell's last line ends the text: its 。 is not in question
+
+
 @pytest.mark.parametrize(("tight", "wide", "kept"), [
     ("平台招标。根据项目实施进度及时支付。", "平台招标，根据项目实施进度及时支付。", "平台招标，根据项目实施进度及时支付。"),
     ("平台招标。根据项目实施进度及时支付。", "平台招标。根据项目实施进度及时支付。", "平台招标。根据项目实施进度及时支付。"),
     # Anything else the wide crop reads otherwise (〕 as ], on blurred scans) is not taken, nor the comma.
     ("晋财资环〔2023〕62号。根据", "晋财资环〔2023]62号，根据", "晋财资环〔2023〕62号。根据"),
-    ("及时支付。", "及时支付，", "及时支付。"),  # a line's last mark is not in question
+    ("及时支付。", "及时支付，", "及时支付。"),  # a line's last mark is not in question ...
     ("招标。根据", "招标，根", "招标。根据"),
 ])
 def test_only_a_comma_in_place_of_an_inner_full_stop_is_taken_from_the_wide_reading(
@@ -215,3 +227,8 @@ def test_a_reading_that_dropped_a_character_leaves_ink_unexplained() -> None:
     ink = {grid.cell_at(r, 0).text: grid.cell_at(r, 0).unexplained_ink for r in range(4)}
     assert ink["阳财教〔2024"] > 0.3  # a closing mark at the line's end inks only its inner side
     assert all(v < ink["阳财教〔2024"] for text, v in ink.items() if text != "阳财教〔2024"), ink
+
+
+def test_a_line_s_last_full_stop_is_in_question_only_where_the_cell_goes_on() -> None:
+    assert commas_restored("平台招标。", "平台招标，", last_too=True) == "平台招标，"
+    assert commas_restored("平台招标。", "平台招标，") == "平台招标。"
