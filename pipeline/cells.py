@@ -48,20 +48,18 @@ def read_grid(grid: Grid, gray: np.ndarray, text_ink: np.ndarray, char_height: f
             plans.append((cell, []))
             continue
         plans.append((cell, find_lines_in_box(text_ink, inner, char_height)))
-    images = [[_line_image(gray, text_ink, line, char_height) for line in lines] for _, lines in plans]
-    flat = engine.read_lines([image for cell_images in images for image in cell_images])
     flat_lines = [line for _, lines in plans for line in lines]
+    flat_images = [_line_image(gray, text_ink, line, char_height) for line in flat_lines]
     # Whether the cell's text goes on in the next line: a 。 ending this one may be a cut comma.
     continued = [k + 1 < len(lines) and not lines[k + 1].mark
                  for _, lines in plans for k in range(len(lines))]
-    flat, wide_images = _with_commas_restored(flat, flat_lines, continued, gray, text_ink, char_height,
-                                              engine)
-    if wide_images:
-        # The cross-check reads what the primary engine's text now rests on.
-        flat_images = [image for cell_images in images for image in cell_images]
-        for index, image in wide_images.items():
-            flat_images[index] = image
-        images = _regroup(flat_images, images)
+    flat, wide_images = _with_commas_restored(engine.read_lines(flat_images), flat_lines, continued, gray,
+                                              text_ink, char_height, engine)
+    # The cross-check reads what the primary engine's text now rests on.
+    for index, image in wide_images.items():
+        flat_images[index] = image
+    grouped = iter(flat_images)
+    images = [[next(grouped) for _ in lines] for _, lines in plans]
     readings = iter(flat)
     cells = []
     kept_by_cell: list[list[LineReading]] = []
@@ -124,11 +122,6 @@ def commas_restored(tight: str, wide: str, last_too: bool = False) -> str:
         else:
             return tight
     return "".join(out)
-
-
-def _regroup(flat: list[np.ndarray], shape: list[list[np.ndarray]]) -> list[list[np.ndarray]]:
-    items = iter(flat)
-    return [[next(items) for _ in group] for group in shape]
 
 
 def _with_unexplained_ink(cells: list[GridCell], lines: list[list[LineCrop]], kept: list[list[LineReading]],

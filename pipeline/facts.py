@@ -6,10 +6,10 @@ implied codes and cross-table checks happen over the whole document later.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
-from models import BBox, GridCell, TableKind
+from models import BBox, GridCell, ReviewReason, TableKind
 from pipeline.resolve import ResolvedTable
 from pipeline.structure import CATALOG_CODE_LOST_LETTER, ColumnGroup, clean_code, is_code
 from pipeline.text import brackets_balanced, normalize, parse_decimal
@@ -50,7 +50,8 @@ class DraftFact:
     unread_marks: int = 0
 
 
-UNREAD_MARK = "unread_mark"
+UNREAD_MARK = ReviewReason.UNREAD_MARK.value
+UNBALANCED_BRACKETS = ReviewReason.UNBALANCED_BRACKETS.value
 
 
 def with_unread_mark_reasons(drafts: Iterable[DraftFact]) -> list[DraftFact]:
@@ -61,21 +62,20 @@ def with_unread_mark_reasons(drafts: Iterable[DraftFact]) -> list[DraftFact]:
     too; the ink is the only witness.  A value some check confirms is right whatever a speck
     near it looks like.
     """
-    return [replace(d, reasons=d.reasons + (UNREAD_MARK,))
-            if d.unread_marks and not d.checks_passed and UNREAD_MARK not in d.reasons else d
-            for d in drafts]
-
-
-UNBALANCED_BRACKETS = "unbalanced_brackets"
+    return _with_reason(drafts, UNREAD_MARK, lambda d: bool(d.unread_marks) and not d.checks_passed)
 
 
 def with_bracket_reasons(drafts: Iterable[DraftFact]) -> list[DraftFact]:
     """The drafts with ``unbalanced_brackets`` where the value or a label opens a bracket it
     never closes, or closes one it never opened: the reading lost a mark.  Checked whatever
     the arithmetic says: a number's row label is part of the fact."""
-    return [replace(d, reasons=d.reasons + (UNBALANCED_BRACKETS,))
-            if UNBALANCED_BRACKETS not in d.reasons
-            and not all(brackets_balanced(text) for text in (d.value, *d.labels)) else d
+    return _with_reason(drafts, UNBALANCED_BRACKETS,
+                        lambda d: not all(brackets_balanced(text) for text in (d.value, *d.labels)))
+
+
+def _with_reason(drafts: Iterable[DraftFact], reason: str,
+                 applies: Callable[[DraftFact], bool]) -> list[DraftFact]:
+    return [replace(d, reasons=d.reasons + (reason,)) if reason not in d.reasons and applies(d) else d
             for d in drafts]
 
 
