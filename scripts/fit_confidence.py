@@ -49,8 +49,7 @@ def _rows(name: str, cache: Path) -> _Rows:
     document, outcomes = load_pages(cache / f"{name}.pages.pickle", recompute_agreement=True)
     pages = [o for o in outcomes if isinstance(o, PageResult)]
     _, drafts = draft_document(pages, Settings(), load_default())
-    truth_path = _truth_path(name)
-    truth = [Fact.model_validate_json(line) for line in truth_path.read_text(encoding="utf-8").splitlines() if line]
+    truth = truth_facts(name)
     identity = DocumentIdentity(sha256=document.sha256, source=document.source)
     # Correctness is judged on what would be emitted, with a neutral confidence.
     emitted = [finish(d, identity, 0.0) for d in drafts]
@@ -59,6 +58,12 @@ def _rows(name: str, cache: Path) -> _Rows:
     y = np.array([1.0 if j in matched else 0.0 for j in range(len(drafts))])
     doubted = np.array([bool(set(d.reasons) - INFORMATIONAL_REASONS) for d in drafts])
     return _Rows(x, y, doubted)
+
+
+def truth_facts(name: str) -> list[Fact]:
+    """The truth facts of a sample or fitting scan, by its name."""
+    path = _truth_path(name)
+    return [Fact.model_validate_json(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
 def _truth_path(name: str) -> Path:
