@@ -14,7 +14,7 @@ from rich.table import Table
 from models import DocumentInfo, Rejection
 from pipeline.document import DocumentResult
 from pipeline.errors import EXIT_USAGE, exit_status
-from pipeline.intake import iter_inputs
+from pipeline.image.intake import iter_inputs
 from pipeline.settings import Settings
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Scanned budget disclosures in, structured records out.")
@@ -39,7 +39,7 @@ def configure_prefect(data_dir: Path) -> None:
 def _require_engines(settings: Settings) -> None:
     """Refuse to start (usage error) when an engine the run needs is not installed."""
     from pipeline.ocr import OcrEngineError
-    from pipeline.readers import check_engines
+    from pipeline.engines import check_engines
 
     try:
         check_engines(settings)
@@ -175,7 +175,7 @@ def evaluate_command(
     all_truth: Annotated[bool, typer.Option("--all-truth", help="Score against every truth file, ingested or not.")] = False,
 ) -> None:
     """Score records.jsonl and tables.jsonl against the truth of the samples that were ingested."""
-    from pipeline.evaluate import discover_truth, evaluate, format_report
+    from evaluation.evaluate import discover_truth, evaluate, format_report
 
     truth_records, truth_tables = discover_truth(samples)
     if not all_truth:
@@ -200,8 +200,8 @@ def export_command(
     all_versions: Annotated[bool, typer.Option("--all-versions", help="Every stored pipeline version, not only the latest.")] = False,
 ) -> None:
     """Export facts and tables-as-printed from the database (CSV in UTF-8 with a BOM for Excel)."""
-    from pipeline.export import FORMATS, export
-    from pipeline.store import default_url
+    from pipeline.output.export import FORMATS, export
+    from pipeline.output.store import default_url
 
     if fmt not in FORMATS:
         console.print(f"[red]unknown format {fmt!r}: one of {', '.join(FORMATS)}[/red]")
@@ -234,7 +234,7 @@ def catalog_import(
     data_dir: Annotated[Path, typer.Option("--data-dir")] = Path("data"),
 ) -> None:
     """Add a user catalog (each row with its source); later runs match against it too."""
-    from pipeline.catalog import CatalogError, import_catalog
+    from pipeline.check.catalog import CatalogError, import_catalog
 
     try:
         count = import_catalog(file, data_dir / "catalogs", kind=kind)

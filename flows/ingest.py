@@ -32,14 +32,14 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from models import DocumentInfo, ErrorCode, PageRef, Rejection
 from pipeline import PIPELINE_VERSION
-from pipeline.catalog import Catalog, load_default
+from pipeline.check.catalog import Catalog, load_default
 from pipeline.document import DocumentResult, PageFailure, assemble
 from pipeline.errors import YusuanError
-from pipeline.intake import IntakeLimits, open_document, page_refs
+from pipeline.image.intake import IntakeLimits, open_document, page_refs
 from pipeline.ocr import OcrEngine, OcrEngineError, make_engine
-from pipeline.crosscheck import CrossCheck
+from pipeline.read.crosscheck import CrossCheck
 from pipeline.page import PageResult, process_page
-from pipeline.readers import make_cross_check
+from pipeline.engines import make_cross_check
 from pipeline.settings import Settings
 
 PAGE_RETRY_DELAYS = [1, 5]

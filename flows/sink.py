@@ -104,6 +104,6 @@ class OutputSink(LocalOnly):
 
 def open_store(db: str | None, data_dir: Path) -> Any:
     """The database at ``db``, or the embedded SQLite file in ``data_dir``."""
-    from pipeline.store import default_url, open_store as _open
+    from pipeline.output.store import default_url, open_store as _open
 
     return _open(db or default_url(data_dir))

@@ -75,9 +75,9 @@ class GridCell:
     second_text: str | None = None
     agreement: float | None = None
     # Ems of ink on the cell's widest-missing line that its text does not account for
-    # (pipeline.inkwidth): about one where a full-width character was dropped.
+    # (pipeline.read.inkwidth): about one where a full-width character was dropped.
     unexplained_ink: float = 0.0
-    # Loose marks (· 、 “ …) in the cell's ink that its text lacks (pipeline.inkwidth.unread_marks).
+    # Loose marks (· 、 “ …) in the cell's ink that its text lacks (pipeline.read.inkwidth.unread_marks).
     unread_marks: int = 0
 
 

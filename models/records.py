@@ -50,7 +50,7 @@ class ErrorCode(StrEnum):
 
 class ReviewReason(StrEnum):
     LOW_OCR_CONFIDENCE = "low_ocr_confidence"
-    # The two OCR engines read the value or its label differently (pipeline.crosscheck).
+    # The two OCR engines read the value or its label differently (pipeline.read.crosscheck).
     OCR_ENGINES_DISAGREE = "ocr_engines_disagree"
     ROW_SUM_MISMATCH = "row_sum_mismatch"
     HIERARCHY_SUM_MISMATCH = "hierarchy_sum_mismatch"

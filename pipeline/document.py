@@ -11,20 +11,20 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from models import DocumentInfo, Fact, PageRef, TableRecord
-from pipeline.catalog import Catalog
-from pipeline.codes import assign_codes
-from pipeline.confidence import DocumentIdentity, finish
-from pipeline.crosscheck import CrossCheck
-from pipeline.emit import table_record
+from pipeline.check.catalog import Catalog
+from pipeline.check.codes import assign_codes
+from pipeline.score.confidence import DocumentIdentity, finish
+from pipeline.read.crosscheck import CrossCheck
+from pipeline.output.emit import table_record
 from pipeline.errors import YusuanError
-from pipeline.facts import DraftFact, draft_facts, with_bracket_reasons, with_unread_mark_reasons
-from pipeline.forms import form_facts_for_document
-from pipeline.match import canonical_labels
-from pipeline.narrative import apply_narrative_checks, check_narrative, read_narrative_figures
+from pipeline.interpret.facts import DraftFact, draft_facts, with_bracket_reasons, with_unread_mark_reasons
+from pipeline.interpret.forms import form_facts_for_document
+from pipeline.check.match import canonical_labels
+from pipeline.check.narrative import apply_narrative_checks, check_narrative, read_narrative_figures
 from pipeline.ocr.base import OcrEngine, OcrEngineError
 from pipeline.page import PageResult, process_page
-from pipeline.resolve import ResolvedTable, resolve_tables
-from pipeline.validate import validate
+from pipeline.interpret.resolve import ResolvedTable, resolve_tables
+from pipeline.check.validate import validate
 from pipeline.settings import Settings
 
 

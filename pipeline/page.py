@@ -12,16 +12,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from models import BBox, Grid, PageRef
-from pipeline.cells import read_grid
-from pipeline.crosscheck import CrossCheck
-from pipeline.grid import GridTolerances, build_grid
-from pipeline.lines import RulingLines, detect_ruling_lines, find_table_regions, remove_grid_lines, remove_lines
+from pipeline.read.cells import read_grid
+from pipeline.read.crosscheck import CrossCheck
+from pipeline.image.grid import GridTolerances, build_grid
+from pipeline.image.lines import RulingLines, detect_ruling_lines, find_table_regions, remove_grid_lines, remove_lines
 from pipeline.ocr.base import OcrEngine
-from pipeline.orient import Orientation, upright
-from pipeline.preprocess import binarize, binarize_for_lines, measure_char_height, remove_specks
-from pipeline.render import render_page
+from pipeline.image.orient import Orientation, upright
+from pipeline.image.preprocess import binarize, binarize_for_lines, measure_char_height, remove_specks
+from pipeline.image.render import render_page
 from pipeline.settings import Settings
-from pipeline.textlines import crop, find_lines_in_box, without_tall_ink
+from pipeline.read.textlines import crop, find_lines_in_box, without_tall_ink
 
 # Text further above a table than this many character heights is not its title block.
 _CONTEXT_MAX_CH = 14.0
@@ -107,7 +107,7 @@ def process_page(ref: PageRef, settings: Settings, engine: OcrEngine,
         footer = _read_phrases(gray, text_ink, footer_box, char_height, engine)
         tables.append(PageTable(grid=grid, context=context, footer=footer))
         previous_bottom = grid.bbox.y1
-    # Prose pages are read whole: their figures check the tables (pipeline.narrative).
+    # Prose pages are read whole: their figures check the tables (pipeline.check.narrative).
     page_box = BBox(0.0, 0.0, float(gray.shape[1]), float(gray.shape[0]))
     text = () if grids else _read_phrases(gray, without_tall_ink(text_ink, char_height), page_box, char_height,
                                            engine, split_phrases=False)

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import importlib
 import pickle
 from dataclasses import replace
 from pathlib import Path
 
 from models import DocumentInfo
-from pipeline.crosscheck import agreement
+from pipeline.read.crosscheck import agreement
 from pipeline.document import PageFailure
 from pipeline.page import PageResult
 
 
 def load_pages(path: Path, recompute_agreement: bool = False) -> tuple[DocumentInfo, list[PageResult | PageFailure]]:
     """The cached pages; with ``recompute_agreement`` the engines' agreement is measured again
-    from the two stored readings, so a change to pipeline.crosscheck.agreement needs no new OCR."""
-    document, outcomes = pickle.loads(path.read_bytes())
+    from the two stored readings, so a change to pipeline.read.crosscheck.agreement needs no new OCR."""
+    with path.open("rb") as handle:
+        document, outcomes = _Unpickler(handle).load()
     for outcome in outcomes:
         # Pickles from before PageResult.text lack the slot; such pages read no prose.
         if isinstance(outcome, PageResult) and not hasattr(outcome, "text"):
@@ -30,3 +32,29 @@ def _reagreed(page: PageResult) -> PageResult:
         replace(c, agreement=round(agreement(c.text, c.second_text), 4)) if c.second_text is not None else c
         for c in t.grid.cells))) for t in page.tables)
     return replace(page, tables=tables)
+
+
+# Where the classes of older pickles live now: the modules they were moved to, tried in order.
+_MOVED_MODULES = {
+    "pipeline.orient": "pipeline.image.orient",
+    "pipeline.page": "pipeline.page",
+    "pipeline.document": "pipeline.document",
+}
+_NOW_IN = ("models", "models.page", "pipeline.page", "pipeline.document", "pipeline.image.orient")
+
+
+class _Unpickler(pickle.Unpickler):
+    """Finds a class an older checkout pickled under a module that has since moved."""
+
+    def find_class(self, module: str, name: str) -> object:
+        try:
+            return super().find_class(_MOVED_MODULES.get(module, module), name)
+        except (ModuleNotFoundError, AttributeError):
+            for candidate in _NOW_IN:
+                try:
+                    found = getattr(importlib.import_module(candidate), name, None)
+                except ModuleNotFoundError:
+                    continue
+                if found is not None:
+                    return found
+            raise

@@ -25,11 +25,11 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline.intake import open_document, page_refs
+from pipeline.image.intake import open_document, page_refs
 from pipeline.ocr import make_engine
 from pipeline.page import process_page
-from pipeline.readers import make_cross_check
-from pipeline.render import render_page
+from pipeline.engines import make_cross_check
+from pipeline.image.render import render_page
 from pipeline.settings import Settings
 
 

@@ -59,8 +59,8 @@ def timed_ingest(name: str, inputs: list[Path], api: str, work: Path, extra: lis
 def noop_check_ms(inputs: list[Path], data_dir: Path, repeat: int = 5) -> float:
     """What a stored document costs before it is skipped: intake (with its sha256) and one query."""
     from pipeline import PIPELINE_VERSION
-    from pipeline.intake import open_document
-    from pipeline.store import default_url, open_store
+    from pipeline.image.intake import open_document
+    from pipeline.output.store import default_url, open_store
 
     with open_store(default_url(data_dir)) as store:
         start = time.perf_counter()

@@ -4,7 +4,7 @@
                                                       [--pages 1,20,23] [--lines 150]
 
 The line images are the ones the pipeline cuts on those pages (recorded from a RapidOCR
-run); each Tesseract reading is compared with RapidOCR's (``pipeline.crosscheck.agreement``),
+run); each Tesseract reading is compared with RapidOCR's (``pipeline.read.crosscheck.agreement``),
 batched (``--psm 6`` on one sheet) and one process per line (``--psm 7``), both with one
 OpenMP thread, timed on the same images in one run.
 """
@@ -19,8 +19,8 @@ from pathlib import Path
 import numpy as np
 import pytesseract
 
-from pipeline.crosscheck import agreement
-from pipeline.intake import open_document, page_refs
+from pipeline.read.crosscheck import agreement
+from pipeline.image.intake import open_document, page_refs
 from pipeline.ocr import LineReading, make_engine
 from pipeline.ocr.tesseract import TesseractEngine
 from pipeline.page import process_page

@@ -13,9 +13,9 @@ import sys
 from pathlib import Path
 
 from pipeline.document import read_page
-from pipeline.intake import open_document, page_refs
+from pipeline.image.intake import open_document, page_refs
 from pipeline.ocr import make_engine
-from pipeline.readers import make_cross_check
+from pipeline.engines import make_cross_check
 from pipeline.settings import Settings
 
 

@@ -26,12 +26,12 @@ from pathlib import Path
 import numpy as np
 
 from models import Fact
-from pipeline.calibration import FEATURES, ConfidenceModel, features, fit, to_json
+from pipeline.score.calibration import FEATURES, ConfidenceModel, features, fit, to_json
 from _pagecache import load_pages
-from pipeline.catalog import load_default
-from pipeline.confidence import INFORMATIONAL_REASONS, DocumentIdentity, finish
+from pipeline.check.catalog import load_default
+from pipeline.score.confidence import INFORMATIONAL_REASONS, DocumentIdentity, finish
 from pipeline.document import PageResult, draft_document
-from pipeline.evaluate import calibration, match_facts
+from evaluation.evaluate import calibration, match_facts
 from pipeline.settings import Settings
 
 

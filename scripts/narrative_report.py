@@ -3,7 +3,7 @@
     .venv/bin/python scripts/narrative_report.py samples/shanyin_commerce/shanyin_commerce_mild.pdf [...]
 
 Reads every page as ``yusuan ingest`` does (default settings), then prints the prose lines
-read, the figures pipeline.narrative finds in them, and how each figure's check came out
+read, the figures pipeline.check.narrative finds in them, and how each figure's check came out
 against the document's facts (agree / disagree / mixed / no cell prints it).
 """
 
@@ -13,13 +13,13 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from pipeline.catalog import load_default
+from pipeline.check.catalog import load_default
 from pipeline.document import draft_document, read_page
-from pipeline.intake import open_document, page_refs
-from pipeline.narrative import check_narrative, read_narrative_figures
+from pipeline.image.intake import open_document, page_refs
+from pipeline.check.narrative import check_narrative, read_narrative_figures
 from pipeline.ocr import make_engine
 from pipeline.page import PageResult
-from pipeline.readers import make_cross_check
+from pipeline.engines import make_cross_check
 from pipeline.settings import Settings
 
 

@@ -15,10 +15,10 @@ from pathlib import Path
 
 from _pagecache import load_pages
 from fit_confidence import truth_facts
-from pipeline.catalog import load_default
-from pipeline.confidence import DocumentIdentity, finish
+from pipeline.check.catalog import load_default
+from pipeline.score.confidence import DocumentIdentity, finish
 from pipeline.document import PageResult, draft_document
-from pipeline.evaluate import match_facts
+from evaluation.evaluate import match_facts
 from pipeline.settings import Settings
 
 

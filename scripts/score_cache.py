@@ -12,9 +12,9 @@ import tempfile
 from pathlib import Path
 
 from _pagecache import load_pages
-from pipeline.catalog import load_default
+from pipeline.check.catalog import load_default
 from pipeline.document import assemble
-from pipeline.evaluate import evaluate, format_report
+from evaluation.evaluate import evaluate, format_report
 from pipeline.settings import Settings
 
 

@@ -2,7 +2,7 @@
 
     .venv/bin/python scripts/sweep_threshold.py OUT_DIR      # a `yusuan ingest --out` folder
 
-A fact with a doubting reason is never accepted (as pipeline.confidence decides); right and
+A fact with a doubting reason is never accepted (as pipeline.score.confidence decides); right and
 wrong as ``yusuan eval`` matches them against the samples' truth.  Prints a markdown table.
 """
 
@@ -13,8 +13,8 @@ from collections import defaultdict
 from pathlib import Path
 
 from models import Fact
-from pipeline.confidence import INFORMATIONAL_REASONS
-from pipeline.evaluate import match_facts, read_jsonl
+from pipeline.score.confidence import INFORMATIONAL_REASONS
+from evaluation.evaluate import match_facts, read_jsonl
 
 # Reasons finish() adds because the confidence is low: not doubts of their own.
 _LOW_CONFIDENCE = frozenset({"low_ocr_confidence", "ocr_engines_disagree"})

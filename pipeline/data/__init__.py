@@ -1,1 +1,1 @@
-"""Packaged catalogs (CSV) read by :mod:`pipeline.catalog`; see README.md here."""
+"""Packaged catalogs (CSV) read by :mod:`pipeline.check.catalog`; see README.md here."""

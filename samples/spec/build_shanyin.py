@@ -42,7 +42,7 @@ from samplegen.spec_builders import (  # noqa: E402
 from samplegen.spec_builders import cell as C  # noqa: E402  (short: nearly every row below uses it)
 
 OUT = ROOT / "samples" / "spec" / "shanyin_commerce.json"
-# The seed's 第三部分 prose, one paragraph per line: its figures check the tables (pipeline.narrative).
+# The seed's 第三部分 prose, one paragraph per line: its figures check the tables (pipeline.check.narrative).
 NARRATIVE = Path(__file__).with_name("shanyin_narrative.txt")
 CATALOG_CSV = ROOT / "pipeline" / "data" / "procurement_catalog.csv"
 

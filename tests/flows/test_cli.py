@@ -120,7 +120,7 @@ def test_all_good_inputs_exit_0(prefect_harness: None, budget_pdf: bytes, tmp_pa
 
 def test_records_go_to_the_database_once_however_often_ingested(prefect_harness: None, budget_pdf: bytes,
                                                                 tmp_path: Path) -> None:
-    from pipeline.store import default_url, open_store
+    from pipeline.output.store import default_url, open_store
 
     (tmp_path / "budget.pdf").write_bytes(budget_pdf)
     data = tmp_path / "data"
@@ -201,7 +201,7 @@ def test_catalog_import_of_a_valid_csv(tmp_path: Path) -> None:
     csv.write_text("code,name,level,edition,source\n2240106,消防救援事务,3,2025 official,MOF 2025 p.80\n", encoding="utf-8")
     result = runner.invoke(app, ["catalog", "import", str(csv), "--kind", "functional", "--data-dir", str(tmp_path / "data")])
     assert result.exit_code == EXIT_OK, result.output
-    from pipeline.catalog import Kind, load_default
+    from pipeline.check.catalog import Kind, load_default
 
     entry = load_default(tmp_path / "data" / "catalogs").by_code("2240106", Kind.FUNCTIONAL)
     assert entry is not None and entry.name == "消防救援事务"
@@ -233,7 +233,7 @@ def test_export_command_writes_csv_with_a_bom(tmp_path) -> None:
     from typer.testing import CliRunner
 
     from flows.cli import app
-    from pipeline.store import default_url, open_store
+    from pipeline.output.store import default_url, open_store
 
     data = tmp_path / "data"
     with open_store(default_url(data)):

@@ -93,7 +93,7 @@ def test_flow_sends_each_outcome_to_the_sink_in_input_order(fake_engine: FakeEng
 def test_the_page_task_has_the_other_engine_cross_check_text_cells(
         prefect_harness: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, cross_check: bool) -> None:
     import flows.ingest
-    from pipeline.intake import open_document, page_refs
+    from pipeline.image.intake import open_document, page_refs
 
     primary = FakeEngine(lambda image: LineReading("校舍维修改造", 0.99))  # text no vocabulary confirms
     second = FakeEngine(lambda image: LineReading("校舍维修改选", 0.8))

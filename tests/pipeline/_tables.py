@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from models import BBox, Grid, GridCell, PageRef
-from pipeline.orient import Orientation
+from pipeline.image.orient import Orientation
 from pipeline.page import PageResult, PageTable, TextPhrase
 
 CELL_W, CELL_H = 100, 40

@@ -8,10 +8,10 @@ import pytest
 
 from _tables import GBE_HEADER, make_grid, page
 from models import BBox, DocumentInfo, Fact, PageRef, TableKind, TableRecord
-from pipeline.catalog import load_default
+from pipeline.check.catalog import load_default
 from pipeline.document import PageFailure, assemble, process_document, read_page
-from pipeline.evaluate import read_jsonl, score
-from pipeline.intake import open_document, page_refs
+from evaluation.evaluate import read_jsonl, score
+from pipeline.image.intake import open_document, page_refs
 from pipeline.ocr import LineReading, OcrEngineError, make_engine
 from pipeline.ocr.fake import FakeEngine
 from pipeline.settings import Settings
@@ -164,7 +164,7 @@ def test_a_prose_page_read_by_the_real_recogniser_gives_the_seed_s_figures(tmp_p
     also with the dark strip a scanner leaves along a page edge, beside half the lines."""
     from PIL import Image, ImageDraw, ImageFont
 
-    from pipeline.narrative import NarrativeMeasure, read_narrative_figures
+    from pipeline.check.narrative import NarrativeMeasure, read_narrative_figures
 
     paragraphs = [
         "一、部门预算收支数据变动情况及原因",

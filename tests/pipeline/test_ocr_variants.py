@@ -11,11 +11,11 @@ from dataclasses import replace
 import pytest
 
 from models import BBox, TableKind
-from pipeline.catalog import load_default
-from pipeline.codes import assign_codes
-from pipeline.facts import DraftFact
-from pipeline.forms import indicator_name, match_key
-from pipeline.match import canonical_labels
+from pipeline.check.catalog import load_default
+from pipeline.check.codes import assign_codes
+from pipeline.interpret.facts import DraftFact
+from pipeline.interpret.forms import indicator_name, match_key
+from pipeline.check.match import canonical_labels
 from pipeline.text import normalize
 
 

@@ -1,0 +1,275 @@
+"""Arithmetic the documents must obey, checked in exact decimals; the one wrong cell corrected.
+
+Identities come from the tables' own structure, never from a sample:
+
+* row identities: a column whose header ends in 合计 (or is 小计) equals the sum
+  of the other amount columns under the same parent header;
+* hierarchy: a 类 row equals the sum of its 款 rows, a 款 row the sum of its 项
+  rows (by code prefix), and a 合计 row the sum of the 类 rows, per column;
+* summaries: 本年收入合计 / 本年支出合计 equal the enumerated rows above them;
+* across tables: the same class in 预算收支总表 and 预算支出总表; 基本支出 of the
+  分经济科目表 and of the 支出总表; 项目支出预算表 totals and the 项目支出 column;
+  三公 rows and the economic rows 公务接待费 / 公务用车运行维护费.
+
+A failing identity marks its cells for review.  When the failures pin one cell
+and exactly one OCR-plausible reading of it (one digit changed, a decimal point
+lost or added) satisfies every identity it takes part in, the cell is corrected
+(``raw`` kept, reason ``corrected_by_arithmetic``).  A difference of exactly one
+cent with every cell read confidently is the document's own rounding: flagged
+``rounding_difference``, never "fixed".
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from models import TableKind
+from pipeline.interpret.facts import DraftFact
+from pipeline.text import normalize, strip_enumeration
+
+CellId = tuple[int, int, int]  # (table_index, row, col)
+_CENT = Decimal("0.01")
+# OCR confidence above which a one-cent difference is taken for the document's rounding.
+_CONFIDENT_OCR = 0.9
+_TOTAL_LABELS = ("合计", "总计")
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    total: tuple[CellId, ...]  # cells summed on the left (usually one)
+    parts: tuple[CellId, ...]  # cells summed on the right
+    reason: str  # row_sum_mismatch | hierarchy_sum_mismatch | cross_table_mismatch
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    drafts: list[DraftFact]
+    identities_checked: int
+    identities_failed: int
+    corrections: int
+
+
+def validate(drafts: list[DraftFact], logical_table: dict[int, int]) -> Outcome:
+    """Check every identity; correct a pinned cell; mark the rest.
+
+    ``logical_table`` maps a table index to the index of the table it continues
+    (a table spread over pages is one logical table).
+    """
+    numbers = {_cell(d): Decimal(d.value) for d in drafts if d.value_kind == "number"}
+    by_cell = {_cell(d): d for d in drafts}
+    identities = (_row_identities(drafts) + _hierarchy_identities(drafts, logical_table)
+                  + _summary_identities(drafts, logical_table))
+    identities += _cross_table_identities(drafts)
+    identities = [i for i in identities if any(c in numbers for c in i.total + i.parts)]
+    failing = [i for i in identities if _difference(i, numbers) != 0]
+    corrected = _correct(failing, identities, numbers, by_cell)
+    for cell, value in corrected.items():
+        numbers[cell] = value
+    still = [i for i in identities if _difference(i, numbers) != 0]
+    reasons: dict[CellId, set[str]] = defaultdict(set)
+    for identity in still:
+        rounding = abs(_difference(identity, numbers)) == _CENT and all(
+            by_cell[c].ocr_confidence >= _CONFIDENT_OCR for c in identity.total + identity.parts if c in by_cell)
+        for cell in identity.total + identity.parts:
+            reasons[cell].add("rounding_difference" if rounding else identity.reason)
+    satisfied: dict[CellId, int] = defaultdict(int)
+    for identity in identities:
+        if identity not in still:
+            for cell in identity.total + identity.parts:
+                satisfied[cell] += 1
+    out = []
+    for draft in drafts:
+        cell = _cell(draft)
+        extra = tuple(sorted(reasons.get(cell, ())))
+        if cell in corrected:
+            draft = replace(draft, value=format(corrected[cell], "f"), reasons=draft.reasons + ("corrected_by_arithmetic",))
+        out.append(replace(draft, reasons=draft.reasons + extra, checks_passed=satisfied.get(cell, 0),
+                           checks_failed=sum(1 for r in extra if r != "rounding_difference")))
+    return Outcome(drafts=out, identities_checked=len(identities), identities_failed=len(still),
+                   corrections=len(corrected))
+
+
+def _cell(draft: DraftFact) -> CellId:
+    return (draft.table_index, draft.row, draft.col)
+
+
+def _difference(identity: Identity, numbers: dict[CellId, Decimal]) -> Decimal:
+    total = sum((numbers.get(c, Decimal(0)) for c in identity.total), Decimal(0))
+    parts = sum((numbers.get(c, Decimal(0)) for c in identity.parts), Decimal(0))
+    return total - parts
+
+
+# --- identities -----------------------------------------------------------------
+
+
+def _leaf(column: str) -> str:
+    return column.rsplit("/", 1)[-1]
+
+
+def _parent(column: str) -> str:
+    return column.rsplit("/", 1)[0] if "/" in column else ""
+
+
+def _is_total_column(column: str) -> bool:
+    leaf = _leaf(column)
+    return leaf.endswith("合计") or leaf == "小计"
+
+
+def _row_identities(drafts: list[DraftFact]) -> list[Identity]:
+    """Per printed row: a 合计/小计 column equals the other amount columns under its parent header."""
+    columns: dict[tuple[int, int], set[tuple[int, str]]] = defaultdict(set)  # (table, row) -> its amount columns
+    table_columns: dict[int, dict[str, int]] = defaultdict(dict)
+    for d in drafts:
+        if d.value_kind == "number" and d.kind not in _FORM_KINDS:
+            table_columns[d.table_index][d.column] = d.col
+            columns[(d.table_index, d.row)].add((d.col, d.column))
+    identities = []
+    for table, paths in table_columns.items():
+        for path, col in paths.items():
+            if not _is_total_column(path):
+                continue
+            parent = _parent(path)
+            siblings = [c for p, c in paths.items()
+                        if p != path and not _is_total_column(p) and (p.startswith(parent + "/") if parent else True)
+                        and _side(p) == _side(path)]
+            if not siblings:
+                continue
+            rows = {r for (t, r) in columns if t == table}
+            for row in rows:
+                identities.append(Identity(total=((table, row, col),), parts=tuple((table, row, c) for c in siblings),
+                                           reason="row_sum_mismatch"))
+    return identities
+
+
+def _side(path: str) -> str:
+    """The top header level of side-by-side tables (收入 / 支出); '' elsewhere."""
+    top = path.split("/", 1)[0]
+    return top if top in ("收入", "支出") else ""
+
+
+_FORM_KINDS = frozenset({TableKind.PERFORMANCE_OVERALL, TableKind.PERFORMANCE_PROJECT, TableKind.PROCUREMENT_CATALOG})
+
+
+def _hierarchy_identities(drafts: list[DraftFact], logical_table: dict[int, int]) -> list[Identity]:
+    """类 = Σ 款 = Σ 项 by code prefix, and a 合计 row = Σ 类 rows, per column of one logical table."""
+    cells: dict[tuple[int, str], dict[str, list[CellId]]] = defaultdict(lambda: defaultdict(list))
+    totals: dict[tuple[int, str], list[CellId]] = defaultdict(list)
+    for d in drafts:
+        if d.value_kind != "number" or d.kind in _FORM_KINDS or d.kind in _SIDE_BY_SIDE:
+            continue
+        key = (logical_table.get(d.table_index, d.table_index), d.column)
+        if d.code and d.code.isdigit():
+            cells[key][d.code].append(_cell(d))
+        elif d.labels and normalize(d.labels[0]) in _TOTAL_LABELS:
+            totals[key].append(_cell(d))
+    identities = []
+    for key, by_code in cells.items():
+        codes = set(by_code)
+        for code, own in by_code.items():
+            children = [c for c in codes if len(c) == len(code) + 2 and c.startswith(code)]
+            if children and len(own) == 1:
+                parts = tuple(cell for child in sorted(children) for cell in by_code[child])
+                identities.append(Identity(total=tuple(own), parts=parts, reason="hierarchy_sum_mismatch"))
+        classes = sorted(c for c in codes if len(c) == 3)
+        if classes and len(totals.get(key, [])) == 1:
+            parts = tuple(cell for c in classes for cell in by_code[c])
+            identities.append(Identity(total=tuple(totals[key]), parts=parts, reason="hierarchy_sum_mismatch"))
+    return identities
+
+
+_SIDE_BY_SIDE = frozenset({TableKind.INCOME_EXPENDITURE_SUMMARY, TableKind.APPROPRIATION_SUMMARY})
+
+
+def _summary_identities(drafts: list[DraftFact], logical_table: dict[int, int]) -> list[Identity]:
+    """Side-by-side tables: 本年X合计 = the enumerated rows above it (over all its pages), per column, per side."""
+    identities = []
+    by_column: dict[tuple[int, str], list[DraftFact]] = defaultdict(list)
+    for d in drafts:
+        if d.kind in _SIDE_BY_SIDE and d.value_kind == "number" and d.labels:
+            by_column[(logical_table.get(d.table_index, d.table_index), d.column)].append(d)
+    for (table, column), facts in by_column.items():
+        facts.sort(key=lambda d: (d.table_index, d.row))
+        for index, fact in enumerate(facts):
+            label = normalize(fact.labels[0])
+            if not (label.startswith("本年") and label.endswith("合计")):
+                continue
+            above = [f for f in facts[:index] if strip_enumeration(normalize(f.labels[0])) != normalize(f.labels[0])]
+            if above:
+                identities.append(Identity(total=(_cell(fact),), parts=tuple(_cell(f) for f in above),
+                                           reason="hierarchy_sum_mismatch"))
+    return identities
+
+
+def _cross_table_identities(drafts: list[DraftFact]) -> list[Identity]:
+    first: dict[tuple[TableKind, str, str], CellId] = {}
+    for d in drafts:
+        if d.value_kind != "number":
+            continue
+        row_key = d.code or (strip_enumeration(normalize(d.labels[0])) if d.labels else "")
+        first.setdefault((d.kind, row_key, d.column), _cell(d))
+
+    def pair(a: tuple[TableKind, str, str], b: tuple[TableKind, str, str]) -> list[Identity]:
+        if a in first and b in first:
+            return [Identity(total=(first[a],), parts=(first[b],), reason="cross_table_mismatch")]
+        return []
+
+    identities: list[Identity] = []
+    class_codes = {code for (kind, code, _) in first if kind == TableKind.EXPENDITURE_SUMMARY and code.isdigit() and len(code) == 3}
+    for code in class_codes:
+        identities += pair((TableKind.INCOME_EXPENDITURE_SUMMARY, code, "支出/2025年合计"),
+                           (TableKind.EXPENDITURE_SUMMARY, code, "2025年预算数/合计"))
+    identities += pair((TableKind.BASIC_EXPENDITURE_ECONOMIC, "合计", "2025年预算数/合计"),
+                       (TableKind.EXPENDITURE_SUMMARY, "合计", "2025年预算数/基本支出"))
+    identities += pair((TableKind.GENERAL_BUDGET_EXPENDITURE, "合计", "2025年预算数/基本支出"),
+                       (TableKind.EXPENDITURE_SUMMARY, "合计", "2025年预算数/基本支出"))
+    identities += pair((TableKind.THREE_PUBLIC, "公务接待费", "2025年预算数/合计"),
+                       (TableKind.BASIC_EXPENDITURE_ECONOMIC, "30217", "2025年预算数/合计"))
+    identities += pair((TableKind.THREE_PUBLIC, "公务用车运行维护费", "2025年预算数/合计"),
+                       (TableKind.BASIC_EXPENDITURE_ECONOMIC, "30231", "2025年预算数/合计"))
+    return identities
+
+
+# --- correction -------------------------------------------------------------------
+
+
+def _correct(failing: list[Identity], identities: list[Identity], numbers: dict[CellId, Decimal],
+             by_cell: dict[CellId, DraftFact]) -> dict[CellId, Decimal]:
+    """The one cell (if any) whose OCR-plausible re-reading satisfies every identity it is in."""
+    if not failing:
+        return {}
+    suspects = set.intersection(*(set(i.total + i.parts) for i in failing))
+    fixes: dict[CellId, Decimal] = {}
+    for cell in suspects:
+        if cell not in numbers or cell not in by_cell:
+            continue
+        involved = [i for i in identities if cell in i.total + i.parts]
+        needed = {_needed_value(i, cell, numbers) for i in involved}
+        if len(needed) != 1:
+            continue
+        value = needed.pop()
+        if value >= 0 and _plausible_misread(by_cell[cell].raw, value):
+            fixes[cell] = value
+    # Never guess between two readings: a correction must be the only one.
+    return fixes if len(fixes) == 1 else {}
+
+
+def _needed_value(identity: Identity, cell: CellId, numbers: dict[CellId, Decimal]) -> Decimal:
+    """The value ``cell`` must hold for the identity to balance, all other cells as read."""
+    total = sum((numbers.get(c, Decimal(0)) for c in identity.total if c != cell), Decimal(0))
+    parts = sum((numbers.get(c, Decimal(0)) for c in identity.parts if c != cell), Decimal(0))
+    return parts - total if cell in identity.total else total - parts
+
+
+def _plausible_misread(raw: str, value: Decimal) -> bool:
+    """One digit changed, or a decimal point lost or added, turns ``raw`` into ``value``."""
+    printed = "".join(ch for ch in normalize(raw) if ch.isdigit() or ch == ".")
+    target = format(value, "f")
+    if "." in printed and "." in target:
+        # Keep the printed number of decimals for the comparison.
+        decimals = len(printed.split(".", 1)[1])
+        target = format(value.quantize(Decimal(1).scaleb(-decimals)), "f")
+    if len(printed) == len(target) and sum(a != b for a, b in zip(printed, target)) == 1:
+        return True
+    return printed.replace(".", "") == target.replace(".", "") and printed != target

@@ -1,0 +1,1 @@
+"""What the read grids mean: table kind, header paths, facts of ledgers and forms (document level)."""

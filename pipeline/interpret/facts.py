@@ -1,0 +1,207 @@
+"""Facts from resolved tables: one per non-empty value cell, with its labels, column and code.
+
+Codes here are only the printed ones (cleaned of OCR digit confusions);
+implied codes and cross-table checks happen over the whole document later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+
+from models import BBox, GridCell, ReviewReason, TableKind
+from pipeline.interpret.resolve import ResolvedTable
+from pipeline.interpret.structure import CATALOG_CODE_LOST_LETTER, ColumnGroup, clean_code, is_code
+from pipeline.text import brackets_balanced, normalize, parse_decimal
+
+
+
+@dataclass(frozen=True, slots=True)
+class DraftFact:
+    """A fact before document-level checks: everything but the final confidence and status."""
+
+    table_index: int  # position of its ResolvedTable in the document
+    kind: TableKind
+    page: int
+    row: int
+    col: int
+    code: str | None
+    code_source: str | None
+    labels: tuple[str, ...]
+    raw_labels: tuple[str, ...]
+    column: str
+    value: str
+    value_kind: str  # number | text
+    unit: str | None
+    raw: str
+    ocr_confidence: float  # the weakest OCR confidence among the value, label and code cells
+    bbox: BBox  # fractions of the page
+    reasons: tuple[str, ...]
+    form: str | None = None  # forms only: the form's subject (项目名称 or 部门名称)
+    gov_code: str | None = None  # economic rows: the 政府预算支出经济分类 code
+    checks_passed: int = 0  # arithmetic identities this cell satisfies (pipeline.check.validate)
+    checks_failed: int = 0  # ... and breaks
+    # The weakest agreement of the two OCR engines over the value and label cells read
+    # twice (pipeline.read.crosscheck); None when none was.
+    engine_agreement: float | None = None
+    # The most ink (ems) on the value or label cells that their text does not account for.
+    unexplained_ink: float = 0.0
+    # Loose marks in the value's or its labels' ink that their text lacks (pipeline.read.inkwidth).
+    unread_marks: int = 0
+
+
+UNREAD_MARK = ReviewReason.UNREAD_MARK.value
+UNBALANCED_BRACKETS = ReviewReason.UNBALANCED_BRACKETS.value
+
+
+def with_unread_mark_reasons(drafts: Iterable[DraftFact]) -> list[DraftFact]:
+    """The drafts with ``unread_mark`` where the ink holds a mark the reading lacks and nothing
+    vouches for the value: no identity it satisfies, no prose figure it agrees with.
+
+    A recogniser drops a · or 、 with full confidence, and the second engine often drops it
+    too; the ink is the only witness.  A value some check confirms is right whatever a speck
+    near it looks like.
+    """
+    return _with_reason(drafts, UNREAD_MARK, lambda d: bool(d.unread_marks) and not d.checks_passed)
+
+
+def with_bracket_reasons(drafts: Iterable[DraftFact]) -> list[DraftFact]:
+    """The drafts with ``unbalanced_brackets`` where the value or a label opens a bracket it
+    never closes, or closes one it never opened: the reading lost a mark.  Checked whatever
+    the arithmetic says: a number's row label is part of the fact."""
+    return _with_reason(drafts, UNBALANCED_BRACKETS,
+                        lambda d: not all(brackets_balanced(text) for text in (d.value, *d.labels)))
+
+
+def _with_reason(drafts: Iterable[DraftFact], reason: str,
+                 applies: Callable[[DraftFact], bool]) -> list[DraftFact]:
+    return [replace(d, reasons=d.reasons + (reason,)) if reason not in d.reasons and applies(d) else d
+            for d in drafts]
+
+
+def weakest_agreement(agreements: Iterable[float | None]) -> float | None:
+    """The lowest of the agreements known; None when none is."""
+    known = [a for a in agreements if a is not None]
+    return min(known) if known else None
+
+
+def draft_facts(index: int, table: ResolvedTable) -> list[DraftFact]:
+    if table.kind in (TableKind.PERFORMANCE_OVERALL, TableKind.PERFORMANCE_PROJECT):
+        return []  # forms span pages: pipeline.interpret.forms.form_facts_for_document reads them over the document
+    if table.layout is None or table.kind == TableKind.UNKNOWN:
+        return []
+    if table.kind == TableKind.PROCUREMENT_CATALOG:
+        return _catalog_facts(index, table)
+    facts: list[DraftFact] = []
+    grid = table.table.grid
+    for row in range(table.layout.header_rows, grid.n_rows):
+        for group in table.layout.groups:
+            facts.extend(_group_facts(index, table, row, group))
+    return facts
+
+
+def _cell(table: ResolvedTable, row: int, col: int) -> GridCell | None:
+    return table.table.grid.cell_at(row, col)
+
+
+def _fraction_box(table: ResolvedTable, cell: GridCell) -> BBox:
+    return cell.bbox.scaled(1.0 / table.page.width, 1.0 / table.page.height)
+
+
+def _value_cell(table: ResolvedTable, row: int, col: int) -> GridCell | None:
+    """The non-empty cell that starts at (row, col); a slot covered by a span gives no fact."""
+    cell = _cell(table, row, col)
+    if cell is None or cell.col != col or cell.row != row or not cell.text.strip():
+        return None
+    return cell
+
+
+def _fact(index: int, table: ResolvedTable, cell: GridCell, code: str | None, labels: tuple[str, ...],
+          value: str, value_kind: str, unit: str | None, confidences: list[float],
+          reasons: tuple[str, ...], evidence_cells: Iterable[GridCell | None] = ()) -> DraftFact:
+    assert table.layout is not None
+    return DraftFact(
+        table_index=index,
+        kind=table.kind,
+        page=table.page.ref.number,
+        row=cell.row,
+        col=cell.col,
+        code=code,
+        code_source="printed" if code else None,
+        labels=labels,
+        raw_labels=labels,
+        column=table.layout.column_paths[cell.col],
+        value=value,
+        value_kind=value_kind,
+        unit=unit,
+        raw=cell.text,
+        ocr_confidence=min(confidences),
+        bbox=_fraction_box(table, cell),
+        reasons=reasons,
+        engine_agreement=weakest_agreement(c.agreement for c in (cell, *evidence_cells) if c is not None),
+        unexplained_ink=max(c.unexplained_ink for c in (cell, *evidence_cells) if c is not None),
+        unread_marks=max(c.unread_marks for c in (cell, *evidence_cells) if c is not None),
+    )
+
+
+def _group_facts(index: int, table: ResolvedTable, row: int, group: ColumnGroup) -> list[DraftFact]:
+    label_cells: list[GridCell] = []
+    for col in group.label_cols:
+        cell = _cell(table, row, col)
+        if cell is not None and cell.text.strip() and cell not in label_cells:
+            label_cells.append(cell)
+    code_cell = _cell(table, row, group.code_col) if group.code_col is not None else None
+    code = None
+    if code_cell is not None and code_cell.text.strip() and is_code(code_cell.text):
+        code = clean_code(code_cell.text)
+    elif code_cell is not None and code_cell.text.strip() and code_cell not in label_cells:
+        # A merged 合计 cell spanning code and name columns is a label, not a code.
+        label_cells.insert(0, code_cell)
+    labels = tuple(c.text.strip() for c in label_cells)
+    facts = []
+    for col in group.value_cols:
+        cell = _value_cell(table, row, col)
+        if cell is None:
+            continue
+        value, value_kind, reasons = _normalise_value(cell.text)
+        confidences = [cell.confidence] + [c.confidence for c in label_cells]
+        if code_cell is not None and code:
+            confidences.append(code_cell.confidence)
+        facts.append(_fact(index, table, cell, code, labels, value, value_kind, table.unit, confidences, reasons,
+                           label_cells))
+    return facts
+
+
+def _normalise_value(text: str) -> tuple[str, str, tuple[str, ...]]:
+    number = parse_decimal(text)
+    if number is not None:
+        return format(number, "f"), "number", ()
+    return " ".join(text.split()), "text", ("unparseable_number",)
+
+
+def _catalog_facts(index: int, table: ResolvedTable) -> list[DraftFact]:
+    grid = table.table.grid
+    assert table.layout is not None
+    facts = []
+    for row in range(table.layout.header_rows, grid.n_rows):
+        code_cell = _cell(table, row, 0)
+        raw_code = clean_code(code_cell.text) if code_cell is not None else ""
+        code = _catalog_code(raw_code)
+        for col in range(1, grid.n_cols):
+            cell = _value_cell(table, row, col)
+            if cell is None:
+                continue
+            name = cell.text.strip()
+            confidences = [cell.confidence] + ([code_cell.confidence] if code_cell is not None else [])
+            facts.append(_fact(index, table, cell, code, (name,), name, "text", None, confidences,
+                               () if code else ("unmatched_label",), [code_cell]))
+    return facts
+
+
+def _catalog_code(raw: str) -> str | None:
+    """A 目录 code as printed; a letter read as 0 (00301) is restored later from the rows around it."""
+    if not raw:
+        return None
+    if raw[0].isalpha() or CATALOG_CODE_LOST_LETTER.match(raw):
+        return raw
+    return None

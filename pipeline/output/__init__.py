@@ -1,0 +1,1 @@
+"""Records out: JSONL emission, the database, exports."""

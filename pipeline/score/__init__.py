@@ -1,0 +1,1 @@
+"""Evidence to one calibrated probability per fact, and its review status."""

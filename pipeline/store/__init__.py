@@ -1,5 +1,0 @@
-"""Storage of ingested records (SQLAlchemy models, Alembic migrations, the Store)."""
-
-from pipeline.store.store import Store, alembic_config, default_url, open_store
-
-__all__ = ["Store", "alembic_config", "default_url", "open_store"]

@@ -1,0 +1,104 @@
+"""Arithmetic identities, one-cell corrections and the one-cent rounding rule."""
+
+from __future__ import annotations
+
+from models import BBox, TableKind
+from pipeline.interpret.facts import DraftFact
+from pipeline.check.validate import validate
+
+COLUMNS = {2: "2025年预算数/合计", 3: "2025年预算数/基本支出", 4: "2025年预算数/项目支出"}
+
+
+def _fact(row: int, col: int, value: str, code: str | None = None, label: str = "行", confidence: float = 0.99,
+          table: int = 0) -> DraftFact:
+    return DraftFact(table_index=table, kind=TableKind.EXPENDITURE_SUMMARY, page=1, row=row, col=col, code=code,
+                     code_source="printed" if code else None, labels=(label,), raw_labels=(label,),
+                     column=COLUMNS[col], value=value, value_kind="number", unit="万元", raw=value,
+                     ocr_confidence=confidence, bbox=BBox(0, 0, 1, 1), reasons=())
+
+
+def _table(rows: list[tuple[str | None, str, str, str, str]], table: int = 0) -> list[DraftFact]:
+    facts = []
+    for r, (code, label, total, basic, project) in enumerate(rows):
+        for col, value in ((2, total), (3, basic), (4, project)):
+            if value:
+                facts.append(_fact(r, col, value, code, label, table=table))
+    return facts
+
+
+CONSISTENT = [
+    (None, "合计", "100.50", "60.00", "40.50"),
+    ("201", "一般公共服务支出", "100.50", "60.00", "40.50"),
+    ("20113", "商贸事务", "100.50", "60.00", "40.50"),
+    ("2011301", "行政运行", "60.00", "60.00", ""),
+    ("2011308", "招商引资", "40.50", "", "40.50"),
+]
+
+
+def _by_cell(outcome):
+    return {(d.row, d.col): d for d in outcome.drafts}
+
+
+def test_a_consistent_table_passes_every_identity() -> None:
+    outcome = validate(_table(CONSISTENT), {0: 0})
+    assert outcome.identities_checked > 0 and outcome.identities_failed == 0 and outcome.corrections == 0
+    assert all(d.reasons == () and d.checks_passed >= 1 for d in outcome.drafts)
+
+
+def test_one_misread_digit_pinned_by_row_and_hierarchy_is_corrected() -> None:
+    rows = list(CONSISTENT)
+    rows[3] = ("2011301", "行政运行", "60.00", "80.00", "")  # 基本支出 60.00 read as 80.00
+    cell = _by_cell(validate(_table(rows), {0: 0}))[(3, 3)]
+    assert cell.value == "60.00" and cell.raw == "80.00" and "corrected_by_arithmetic" in cell.reasons
+
+
+def test_a_lost_decimal_point_is_corrected() -> None:
+    rows = list(CONSISTENT)
+    rows[4] = ("2011308", "招商引资", "40.50", "", "4050")
+    cell = _by_cell(validate(_table(rows), {0: 0}))[(4, 4)]
+    assert cell.value == "40.50" and "corrected_by_arithmetic" in cell.reasons
+
+
+def test_nothing_is_invented_when_the_constraints_do_not_pin_one_cell() -> None:
+    rows = list(CONSISTENT)
+    rows[3] = ("2011301", "行政运行", "60.00", "80.00", "")
+    rows[4] = ("2011308", "招商引资", "40.50", "", "47.50")  # two wrong cells
+    outcome = validate(_table(rows), {0: 0})
+    assert outcome.corrections == 0
+    cells = _by_cell(outcome)
+    assert cells[(3, 3)].value == "80.00" and cells[(4, 4)].value == "47.50"
+    assert any(r.endswith("_mismatch") for r in cells[(3, 3)].reasons)
+
+
+def test_an_implausible_reading_is_flagged_not_corrected() -> None:
+    rows = list(CONSISTENT)
+    rows[3] = ("2011301", "行政运行", "60.00", "17.35", "")  # no single slip turns 17.35 into 60.00
+    outcome = validate(_table(rows), {0: 0})
+    cell = _by_cell(outcome)[(3, 3)]
+    assert outcome.corrections == 0 and cell.value == "17.35" and cell.checks_failed > 0
+
+
+def test_a_one_cent_total_difference_read_confidently_is_rounding_not_an_error() -> None:
+    rows = list(CONSISTENT)
+    rows[0] = (None, "合计", "100.51", "60.00", "40.51")  # the document's own rounding, as in the seed
+    outcome = validate(_table(rows), {0: 0})
+    total = _by_cell(outcome)[(0, 2)]
+    assert total.value == "100.51" and "rounding_difference" in total.reasons
+    assert "corrected_by_arithmetic" not in total.reasons and total.checks_failed == 0
+
+
+def test_hierarchy_spans_the_pages_of_one_logical_table() -> None:
+    # 20113 on the first page, its 项 rows on the continuation page.
+    facts = _table(CONSISTENT[:3], table=0) + _table(CONSISTENT[3:], table=1)
+    together = {(d.table_index, d.row, d.col): d for d in validate(facts, {0: 0, 1: 0}).drafts}
+    apart = {(d.table_index, d.row, d.col): d for d in validate(facts, {0: 0, 1: 1}).drafts}
+    key = (0, 2, 3)  # 20113, 基本支出
+    assert together[key].checks_passed > apart[key].checks_passed
+
+
+def test_a_broken_continuation_sum_is_caught_across_pages() -> None:
+    rows = list(CONSISTENT)
+    rows[4] = ("2011308", "招商引资", "40.50", "", "17.35")
+    facts = _table(rows[:3], table=0) + _table(rows[3:], table=1)
+    outcome = validate(facts, {0: 0, 1: 0})
+    assert outcome.identities_failed > 0

@@ -1,0 +1,136 @@
+"""Draft facts from resolved tables: labels, codes as printed, columns, values."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from _tables import GBE_HEADER, PAGE_H, PAGE_W, SUMMARY_HEADER, make_grid, page
+from models import TableKind
+from pipeline.interpret.facts import DraftFact, draft_facts
+from pipeline.interpret.resolve import resolve_tables
+from pipeline.settings import Settings
+
+THRESHOLD = Settings().title_match_threshold
+
+
+def facts_of(*pages) -> list[DraftFact]:
+    resolved = resolve_tables(list(pages), THRESHOLD)
+    return [d for i, t in enumerate(resolved) for d in draft_facts(i, t)]
+
+
+def gbe(rows, title: str = "2025年一般公共预算支出预算表") -> list[DraftFact]:
+    return facts_of(page(1, ([title, "单位：万元"], make_grid(GBE_HEADER + rows))))
+
+
+def test_one_fact_per_non_empty_value_cell_with_labels_code_and_column() -> None:
+    facts = gbe([
+        ["201", "一般公共服务支出", "100.00", "80.00", "20.00"],
+        ["2010101", "行政运行", "80.00", "80.00", ""],
+    ])
+    got = [(f.code, f.labels, f.column, f.value, f.value_kind, f.unit, f.row) for f in facts]
+    assert got == [
+        ("201", ("一般公共服务支出",), "2025年预算数/合计", "100.00", "number", "万元", 2),
+        ("201", ("一般公共服务支出",), "2025年预算数/基本支出", "80.00", "number", "万元", 2),
+        ("201", ("一般公共服务支出",), "2025年预算数/项目支出", "20.00", "number", "万元", 2),
+        ("2010101", ("行政运行",), "2025年预算数/合计", "80.00", "number", "万元", 3),
+        ("2010101", ("行政运行",), "2025年预算数/基本支出", "80.00", "number", "万元", 3),
+    ]
+    assert all(f.kind == TableKind.GENERAL_BUDGET_EXPENDITURE and f.page == 1 and f.reasons == () for f in facts)
+    assert all(f.code_source == "printed" for f in facts)
+
+
+def test_total_cell_merged_over_code_and_name_is_a_label_not_a_code() -> None:
+    facts = gbe([
+        [("合计", 1, 2), "100.00", "80.00", "20.00"],
+        ["201", "一般公共服务支出", "100.00", "80.00", "20.00"],
+    ])
+    totals = [f for f in facts if f.row == 2]
+    assert len(totals) == 3
+    assert all(f.labels == ("合计",) and f.code is None and f.code_source is None for f in totals)
+
+
+def test_thousands_separator_is_dropped_and_decimals_kept() -> None:
+    facts = gbe([
+        ["201", "一般公共服务支出", "1,030.50", "1,000.00", "30.5"],
+        ["20101", "人大事务", "1030.50", "1000.00", "30.50"],
+    ])
+    first = [f for f in facts if f.row == 2]
+    assert [(f.value, f.value_kind, f.raw) for f in first] == [
+        ("1030.50", "number", "1,030.50"), ("1000.00", "number", "1,000.00"), ("30.5", "number", "30.5")]
+
+
+def test_unparseable_value_is_kept_as_text_with_a_reason() -> None:
+    facts = gbe([
+        ["201", "一般公共服务支出", "100.00", "80.00", "20.00"],
+        ["20101", "人大事务", "1O3#.5", "80.00", "20.00"],
+        ["2010101", "行政运行", "100.00", "80.00", "20.00"],
+        ["2010102", "一般行政管理事务", "100.00", "80.00", "20.00"],
+    ])
+    (bad,) = [f for f in facts if f.raw == "1O3#.5"]
+    assert bad.value_kind == "text" and bad.reasons == ("unparseable_number",)
+    assert bad.labels == ("人大事务",) and bad.column == "2025年预算数/合计"
+
+
+def test_side_by_side_rows_give_each_fact_its_own_side_labels() -> None:
+    facts = facts_of(page(1, (["2025年预算收支总表"], make_grid(SUMMARY_HEADER + [
+        ["一、一般公共预算拨款收入", "100.00", "一、一般公共服务支出", "60.00"],
+        ["", "", "二、教育支出", "40.00"],
+    ]))))
+    got = {(f.labels, f.column, f.value) for f in facts}
+    assert got == {
+        (("一、一般公共预算拨款收入",), "收入/2025年预算数", "100.00"),
+        (("一、一般公共服务支出",), "支出/2025年预算数", "60.00"),
+        (("二、教育支出",), "支出/2025年预算数", "40.00"),
+    }
+
+
+def test_bbox_is_a_fraction_of_the_page() -> None:
+    (fact, *_) = gbe([["201", "一般公共服务支出", "100.00", "", ""], ["20101", "人大事务", "100.00", "", ""]])
+    cell = make_grid(GBE_HEADER + [["201", "一般公共服务支出", "100.00", "", ""]]).cell_at(2, 2)
+    assert fact.bbox == cell.bbox.scaled(1 / PAGE_W, 1 / PAGE_H)
+    assert 0 < fact.bbox.x0 < fact.bbox.x1 < 1 and 0 < fact.bbox.y0 < fact.bbox.y1 < 1
+
+
+def test_ocr_confidence_is_the_weakest_of_value_label_and_code() -> None:
+    grid = make_grid(GBE_HEADER + [["201", "一般公共服务支出", "100.00", "", ""], ["20101", "人大事务", "50.00", "", ""]])
+    # The code cell of the first body row was read with low confidence.
+    cells = tuple(replace(c, confidence=0.6) if (c.row, c.col) == (2, 0) else c for c in grid.cells)
+    grid = replace(grid, cells=cells)
+    facts = facts_of(page(1, (["2025年一般公共预算支出预算表"], grid)))
+    assert [f.ocr_confidence for f in facts] == [0.6, 0.99]
+
+
+def test_unknown_tables_give_no_facts() -> None:
+    assert facts_of(page(1, ([], make_grid(GBE_HEADER + [["201", "一般公共服务支出", "1.00", "", ""]])))) == []
+
+
+def test_catalog_rows_give_code_name_and_level() -> None:
+    facts = facts_of(page(1, (["2025年政府购买服务指导性目录"], make_grid([
+        ["代码", "一级目录", "二级目录", "三级目录"],
+        ["B", "政府履职辅助性服务", "", ""],
+        ["B03", "", "法律服务", ""],
+        ["B0301", "", "", "法律顾问服务"],
+    ]))))
+    assert [(f.code, f.labels, f.column, f.value, f.value_kind) for f in facts] == [
+        ("B", ("政府履职辅助性服务",), "一级目录", "政府履职辅助性服务", "text"),
+        ("B03", ("法律服务",), "二级目录", "法律服务", "text"),
+        ("B0301", ("法律顾问服务",), "三级目录", "法律顾问服务", "text"),
+    ]
+
+
+BUG_SHORT_TABLE = (
+    "BUG: pipeline/interpret/structure.py _column_role types a value column by majority (>= 60 % amounts); in a "
+    "table with two body rows one OCR-damaged amount makes the 合计 column a label column: the damaged "
+    "cell gives no fact (no unparseable_number) and the other row's amount becomes one of its labels")
+
+
+def test_one_damaged_amount_in_a_short_table_is_still_a_value() -> None:
+    facts = gbe([
+        ["201", "一般公共服务支出", "1,030.50", "1000.00", "30.50"],
+        ["20101", "人大事务", "1O3#.5", "80.00", "20.00"],
+    ])
+    assert all(f.labels in (("一般公共服务支出",), ("人大事务",)) for f in facts)
+    (bad,) = [f for f in facts if f.raw == "1O3#.5"]
+    assert bad.reasons == ("unparseable_number",)

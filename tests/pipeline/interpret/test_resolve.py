@@ -1,0 +1,80 @@
+"""Which table each grid is, across pages: titles, units, continuation pages."""
+
+from __future__ import annotations
+
+from _tables import GBE_HEADER, make_grid, page
+from models import TableKind
+from pipeline.interpret.resolve import resolve_tables
+from pipeline.settings import Settings
+
+THRESHOLD = Settings().title_match_threshold
+ROWS_1 = [["201", "一般公共服务支出", "100.00", "80.00", "20.00"], ["20101", "人大事务", "100.00", "80.00", "20.00"]]
+ROWS_2 = [["2010101", "行政运行", "80.00", "80.00", ""], ["2010102", "一般行政管理事务", "20.00", "", "20.00"]]
+
+
+def test_title_gives_kind_title_and_unit() -> None:
+    pages = [page(1, (["阳高县教育局", "2025年一般公共预算支出预算表", "单位：万元"], make_grid(GBE_HEADER + ROWS_1)))]
+    (table,) = resolve_tables(pages, THRESHOLD)
+    assert table.kind == TableKind.GENERAL_BUDGET_EXPENDITURE
+    assert table.title == "2025年一般公共预算支出预算表"
+    assert table.unit == "万元"
+    assert table.continued is False
+    assert table.layout is not None and table.layout.header_rows == 2
+
+
+def test_continuation_page_with_the_header_repeated() -> None:
+    pages = [
+        page(1, (["2025年一般公共预算支出预算表", "单位：万元"], make_grid(GBE_HEADER + ROWS_1))),
+        page(2, ([], make_grid(GBE_HEADER + ROWS_2))),
+    ]
+    first, second = resolve_tables(pages, THRESHOLD)
+    assert second.kind == TableKind.GENERAL_BUDGET_EXPENDITURE
+    assert second.continued is True
+    assert second.unit == "万元"  # inherited
+    assert second.layout is not None and second.layout.column_paths == first.layout.column_paths
+
+
+def test_continuation_page_without_a_header_keeps_the_header_it_continues() -> None:
+    pages = [
+        page(1, (["2025年一般公共预算支出预算表"], make_grid(GBE_HEADER + ROWS_1))),
+        page(2, ([], make_grid(ROWS_2))),
+    ]
+    first, second = resolve_tables(pages, THRESHOLD)
+    assert (second.kind, second.continued) == (TableKind.GENERAL_BUDGET_EXPENDITURE, True)
+    assert second.layout is not None
+    assert second.layout.header_rows == 0
+    assert second.layout.column_paths == first.layout.column_paths
+    assert second.layout.groups == first.layout.groups
+
+
+def test_a_different_header_is_not_a_continuation() -> None:
+    other_header = [["部门预算支出经济科目名称", "2025年预算数"], ["基本工资", "50.00"], ["津贴补贴", "30.00"]]
+    pages = [
+        page(1, (["2025年一般公共预算支出预算表"], make_grid(GBE_HEADER + ROWS_1))),
+        page(2, ([], make_grid(other_header))),
+    ]
+    _, second = resolve_tables(pages, THRESHOLD)
+    assert second.continued is False
+    assert second.kind == TableKind.UNKNOWN
+
+
+def test_a_new_title_starts_a_new_table_even_with_the_same_header() -> None:
+    pages = [
+        page(1, (["2025年预算支出总表"], make_grid(GBE_HEADER + ROWS_1))),
+        page(2, (["2025年一般公共预算支出预算表"], make_grid(GBE_HEADER + ROWS_1))),
+    ]
+    first, second = resolve_tables(pages, THRESHOLD)
+    assert (first.kind, second.kind) == (TableKind.EXPENDITURE_SUMMARY, TableKind.GENERAL_BUDGET_EXPENDITURE)
+    assert second.continued is False
+
+
+def test_a_first_page_without_title_or_signature_is_unknown() -> None:
+    (table,) = resolve_tables([page(1, ([], make_grid(GBE_HEADER + ROWS_1)))], THRESHOLD)
+    assert table.kind == TableKind.UNKNOWN and table.continued is False
+
+
+def test_a_titleless_catalog_grid_is_recognised_by_its_words() -> None:
+    grid = make_grid([["代码", "一级目录", "二级目录", "三级目录"], ["B", "政府履职辅助性服务", "", ""]])
+    (table,) = resolve_tables([page(1, ([], grid))], THRESHOLD)
+    assert table.kind == TableKind.PROCUREMENT_CATALOG
+    assert table.unit is None
