@@ -1,0 +1,61 @@
+"""Developer tool: one hash of what the pipeline makes of page caches, and of pages read afresh.
+
+    .venv/bin/python scripts/output_hash.py /tmp/pagecache/*.pages.pickle
+    .venv/bin/python scripts/output_hash.py --reread samples/x/x_harsh.pdf:1,2,9
+
+For refactoring: the hashes before and after a change that must not change the output are
+equal.  A page cache (scripts/cache_pages.py) is assembled with the current code (document
+level: tables, facts, codes, checks, confidence); ``--reread`` runs the page stages again on
+the pages named (image, grid, OCR) and hashes every cell they read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+from pathlib import Path
+
+from _pagecache import load_pages
+from pipeline.check.catalog import load_default
+from pipeline.document import assemble, read_page
+from pipeline.image.intake import open_document, page_refs
+from pipeline.ocr import make_engine
+from pipeline.engines import make_cross_check
+from pipeline.settings import Settings
+
+
+def assembled_hash(path: Path, settings: Settings) -> str:
+    document, outcomes = load_pages(path)
+    result = assemble(document, outcomes, settings, load_default())
+    digest = hashlib.sha256()
+    for record in (*result.facts, *result.tables):
+        digest.update(record.model_dump_json().encode())
+    return digest.hexdigest()[:16]
+
+
+def reread_hash(spec: str, settings: Settings) -> str:
+    pdf, _, pages = spec.rpartition(":")
+    wanted = {int(p) for p in pages.split(",")}
+    engine = make_engine(settings.ocr_engine)
+    cross_check = make_cross_check(settings)
+    digest = hashlib.sha256()
+    for ref in page_refs(open_document(Path(pdf))):
+        if ref.number in wanted:
+            digest.update(repr(read_page(ref, settings, engine, cross_check)).encode())
+    return digest.hexdigest()[:16]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("caches", nargs="*", type=Path)
+    parser.add_argument("--reread", action="append", default=[], help="PDF:1,2,3 — pages to read afresh")
+    args = parser.parse_args()
+    settings = Settings()
+    for path in args.caches:
+        print(f"{assembled_hash(path, settings)}  {path.name}")
+    for spec in args.reread:
+        print(f"{reread_hash(spec, settings)}  {spec}")
+
+
+if __name__ == "__main__":
+    main()
