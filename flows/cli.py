@@ -12,7 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from models import DocumentInfo, Rejection
-from pipeline.document import DocumentResult
+from models import DocumentResult
 from pipeline.errors import EXIT_USAGE, exit_status
 from pipeline.image.intake import iter_inputs
 from pipeline.settings import Settings

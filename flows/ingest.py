@@ -30,15 +30,15 @@ from prefect.context import TaskRunContext
 from prefect.states import State
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from models import DocumentInfo, ErrorCode, PageRef, Rejection
+from models import DocumentInfo, DocumentResult, ErrorCode, PageFailure, PageRef, PageResult, Rejection
 from pipeline import PIPELINE_VERSION
 from pipeline.check.catalog import Catalog, load_default
-from pipeline.document import DocumentResult, PageFailure, assemble
+from pipeline.document import assemble
 from pipeline.errors import YusuanError
 from pipeline.image.intake import IntakeLimits, open_document, page_refs
 from pipeline.ocr import OcrEngine, OcrEngineError, make_engine
 from pipeline.read.crosscheck import CrossCheck
-from pipeline.page import PageResult, process_page
+from pipeline.page import process_page
 from pipeline.engines import make_cross_check
 from pipeline.settings import Settings
 

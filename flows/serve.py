@@ -29,7 +29,7 @@ from prefect.runtime import flow_run
 
 from models import Rejection
 from pipeline import PIPELINE_VERSION
-from pipeline.document import DocumentResult
+from models import DocumentResult
 from pipeline.settings import Settings
 
 from flows.sink import LocalOnly

@@ -10,7 +10,7 @@ from typing import Any
 
 from models import DocumentInfo, PageRef, Rejection
 from pipeline import PIPELINE_VERSION
-from pipeline.document import DocumentResult
+from models import DocumentResult
 
 
 class DetachedSink:

@@ -1,7 +1,8 @@
 """Frozen record and geometry types. Imports nothing from ``pipeline``."""
 
 from models.document import DocumentInfo, PageRef
-from models.geometry import BBox, Grid, GridCell, Token
+from models.geometry import BBox, Grid, GridCell
+from models.results import DocumentResult, Orientation, PageFailure, PageResult, PageTable, TextPhrase
 from models.records import (
     RECORDS_SCHEMA_VERSION,
     ErrorCode,
@@ -16,16 +17,21 @@ from models.records import (
 __all__ = [
     "BBox",
     "DocumentInfo",
+    "DocumentResult",
     "PageRef",
     "ErrorCode",
     "Fact",
     "Grid",
     "GridCell",
+    "Orientation",
+    "PageFailure",
+    "PageResult",
+    "PageTable",
+    "TextPhrase",
     "RECORDS_SCHEMA_VERSION",
     "Rejection",
     "ReviewReason",
     "TableCell",
     "TableKind",
     "TableRecord",
-    "Token",
 ]

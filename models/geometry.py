@@ -50,15 +50,6 @@ class BBox:
 
 
 @dataclass(frozen=True, slots=True)
-class Token:
-    """One piece of text an OCR engine read, with its box and confidence (0..1)."""
-
-    text: str
-    confidence: float
-    bbox: BBox
-
-
-@dataclass(frozen=True, slots=True)
 class GridCell:
     """One cell of a reconstructed grid; spans count grid rows/columns."""
 

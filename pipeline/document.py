@@ -8,9 +8,8 @@ and the document ends partially processed, never with a crash.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 
-from models import DocumentInfo, Fact, PageRef, TableRecord
+from models import DocumentInfo, DocumentResult, PageFailure, PageRef, PageResult
 from pipeline.check.catalog import Catalog
 from pipeline.check.codes import assign_codes
 from pipeline.score.confidence import DocumentIdentity, finish
@@ -22,26 +21,10 @@ from pipeline.interpret.forms import form_facts_for_document
 from pipeline.check.match import canonical_labels
 from pipeline.check.narrative import apply_narrative_checks, check_narrative, read_narrative_figures
 from pipeline.ocr.base import OcrEngine, OcrEngineError
-from pipeline.page import PageResult, process_page
+from pipeline.page import process_page
 from pipeline.interpret.resolve import ResolvedTable, resolve_tables
 from pipeline.check.validate import validate
 from pipeline.settings import Settings
-
-
-@dataclass(frozen=True, slots=True)
-class PageFailure:
-    page: int
-    category: str  # an ErrorCode value or "ocr_engine"
-    message: str
-
-
-@dataclass(frozen=True, slots=True)
-class DocumentResult:
-    document: DocumentInfo
-    facts: tuple[Fact, ...]
-    tables: tuple[TableRecord, ...]
-    failures: tuple[PageFailure, ...]
-    pages_processed: int
 
 
 def read_page(ref: PageRef, settings: Settings, engine: OcrEngine,

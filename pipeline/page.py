@@ -11,13 +11,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from models import BBox, Grid, PageRef
+from models import BBox, Grid, PageRef, PageResult, PageTable, TextPhrase
 from pipeline.read.cells import read_grid
 from pipeline.read.crosscheck import CrossCheck
 from pipeline.image.grid import GridTolerances, build_grid
 from pipeline.image.lines import RulingLines, detect_ruling_lines, find_table_regions, remove_grid_lines, remove_lines
 from pipeline.ocr.base import OcrEngine
-from pipeline.image.orient import Orientation, upright
+from pipeline.image.orient import upright
 from pipeline.image.preprocess import binarize, binarize_for_lines, measure_char_height, remove_specks
 from pipeline.image.render import render_page
 from pipeline.settings import Settings
@@ -25,32 +25,6 @@ from pipeline.read.textlines import crop, find_lines_in_box, without_tall_ink
 
 # Text further above a table than this many character heights is not its title block.
 _CONTEXT_MAX_CH = 14.0
-
-
-@dataclass(frozen=True, slots=True)
-class TextPhrase:
-    text: str
-    confidence: float
-    bbox: BBox
-
-
-@dataclass(frozen=True, slots=True)
-class PageTable:
-    grid: Grid
-    context: tuple[TextPhrase, ...]  # text above the table, top to bottom, left to right
-    footer: tuple[TextPhrase, ...]  # text right below it (notes such as 注：本表无数据)
-
-
-@dataclass(frozen=True, slots=True)
-class PageResult:
-    ref: PageRef
-    width: int
-    height: int
-    orientation: Orientation
-    char_height: float
-    tables: tuple[PageTable, ...]
-    # A page without a table (the 情况说明 prose): its lines, top to bottom.
-    text: tuple[TextPhrase, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

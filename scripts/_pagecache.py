@@ -9,8 +9,8 @@ from pathlib import Path
 
 from models import DocumentInfo
 from pipeline.read.crosscheck import agreement
-from pipeline.document import PageFailure
-from pipeline.page import PageResult
+from models import PageFailure
+from models import PageResult
 
 
 def load_pages(path: Path, recompute_agreement: bool = False) -> tuple[DocumentInfo, list[PageResult | PageFailure]]:
@@ -40,7 +40,7 @@ _MOVED_MODULES = {
     "pipeline.page": "pipeline.page",
     "pipeline.document": "pipeline.document",
 }
-_NOW_IN = ("models", "models.page", "pipeline.page", "pipeline.document", "pipeline.image.orient")
+_NOW_IN = ("models", "models.results", "pipeline.page", "pipeline.document", "pipeline.image.orient")
 
 
 class _Unpickler(pickle.Unpickler):

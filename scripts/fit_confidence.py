@@ -30,7 +30,8 @@ from pipeline.score.calibration import FEATURES, ConfidenceModel, features, fit,
 from _pagecache import load_pages
 from pipeline.check.catalog import load_default
 from pipeline.score.confidence import INFORMATIONAL_REASONS, DocumentIdentity, finish
-from pipeline.document import PageResult, draft_document
+from models import PageResult
+from pipeline.document import draft_document
 from evaluation.evaluate import calibration, match_facts
 from pipeline.settings import Settings
 

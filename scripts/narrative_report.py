@@ -18,7 +18,7 @@ from pipeline.document import draft_document, read_page
 from pipeline.image.intake import open_document, page_refs
 from pipeline.check.narrative import check_narrative, read_narrative_figures
 from pipeline.ocr import make_engine
-from pipeline.page import PageResult
+from models import PageResult
 from pipeline.engines import make_cross_check
 from pipeline.settings import Settings
 

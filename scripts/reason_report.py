@@ -17,7 +17,8 @@ from _pagecache import load_pages
 from fit_confidence import truth_facts
 from pipeline.check.catalog import load_default
 from pipeline.score.confidence import DocumentIdentity, finish
-from pipeline.document import PageResult, draft_document
+from models import PageResult
+from pipeline.document import draft_document
 from evaluation.evaluate import match_facts
 from pipeline.settings import Settings
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import os
-import re
 import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from types import MappingProxyType
 
 from rapidfuzz import fuzz, process
 
+from pipeline.code_syntax import CATALOG_CODE, ECONOMIC_CODE, FUNCTIONAL_CODE
 from pipeline.text import normalize
 
 __all__ = [
@@ -44,9 +44,9 @@ PACKAGED_FILES = {
     "procurement_catalog.csv": "procurement",
 }
 _CODE_PATTERNS = {
-    "functional": re.compile(r"^\d{3}(?:\d{2}){0,2}$"),
-    "economic": re.compile(r"^\d{3}(?:\d{2})?$"),
-    "procurement": re.compile(r"^[A-Z](?:\d{2}){0,2}$"),
+    "functional": FUNCTIONAL_CODE,
+    "economic": ECONOMIC_CODE,
+    "procurement": CATALOG_CODE,
 }
 _SCHEMES = {"dept", "gov"}
 

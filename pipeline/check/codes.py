@@ -9,7 +9,6 @@ this document prints elsewhere, then from the catalog.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import replace
 
@@ -18,10 +17,9 @@ from rapidfuzz import fuzz
 from models import TableKind
 from pipeline.check.catalog import Catalog, Kind
 from pipeline.interpret.facts import DraftFact
-from pipeline.interpret.structure import CATALOG_CODE_LOST_LETTER
+from pipeline.code_syntax import CATALOG_CODE_LOST_LETTER, FUNCTIONAL_CODE
 from pipeline.text import normalize, strip_enumeration
 
-_FUNCTIONAL = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 # Tables whose class rows (一、一般公共服务支出) imply a functional class code.
 _CLASS_ROW_TABLES = frozenset({TableKind.INCOME_EXPENDITURE_SUMMARY, TableKind.APPROPRIATION_SUMMARY})
 _FUNCTIONAL_TABLES = frozenset({
@@ -83,7 +81,7 @@ def _check_printed(draft: DraftFact, printed: dict[str, dict[str, int]], catalog
     if draft.kind not in _FUNCTIONAL_TABLES or not draft.code:
         return draft
     code = draft.code
-    if not _FUNCTIONAL.match(code):
+    if not FUNCTIONAL_CODE.match(code):
         return replace(draft, reasons=draft.reasons + ("code_name_mismatch",))
     label = label_key(draft.labels[0]) if draft.labels else ""
     names = printed.get(code, {})

@@ -8,22 +8,16 @@ upright text with far higher confidence than upside-down text.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
+from models import Orientation
 from pipeline.ocr.base import OcrEngine
 from pipeline.image.preprocess import binarize, estimate_skew, rotate, rotate_quarter_turns, text_runs_are_vertical
 
 # How many text strips are read upright and upside down to decide orientation.
 _SAMPLE_STRIPS = 6
-
-
-@dataclass(frozen=True, slots=True)
-class Orientation:
-    quarter_turns_cw: int  # rotation applied to make the page upright, degrees clockwise
-    skew_deg: float  # small rotation applied after it, degrees counter-clockwise
 
 
 def upright(gray: np.ndarray, char_height: float, engine: OcrEngine, max_skew_deg: float,

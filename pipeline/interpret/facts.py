@@ -11,8 +11,9 @@ from dataclasses import dataclass, replace
 
 from models import BBox, GridCell, ReviewReason, TableKind
 from pipeline.interpret.resolve import ResolvedTable
-from pipeline.interpret.structure import CATALOG_CODE_LOST_LETTER, ColumnGroup, clean_code, is_code
-from pipeline.text import brackets_balanced, normalize, parse_decimal
+from pipeline.code_syntax import CATALOG_CODE_LOST_LETTER, clean_code, is_code
+from pipeline.interpret.structure import ColumnGroup
+from pipeline.text import brackets_balanced, parse_decimal
 
 
 

@@ -11,9 +11,8 @@ from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz
 
-from models import TableKind
+from models import PageResult, PageTable, TableKind
 from pipeline.interpret.classify import classify_by_signature, classify_title
-from pipeline.page import PageResult, PageTable
 from pipeline.interpret.structure import TableLayout, analyse
 from pipeline.text import normalize
 

@@ -18,6 +18,7 @@ from importlib import resources
 from rapidfuzz import fuzz, process
 
 from models import Grid, GridCell
+from pipeline.code_syntax import is_code
 from pipeline.text import confusion_key, normalize, parse_decimal, strip_enumeration
 
 _YEAR_HEADER = re.compile(r"^(\d{4})(年?)(合计|预算数|财政拨款)?$")
@@ -33,12 +34,7 @@ _VALUE_HEADERS = frozenset({
 })
 _TOTAL_LABELS = ("合计", "总计", "部门合计")
 _HEADER_MATCH_SCORE = 88.0
-_FUNCTIONAL_CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
-_CATALOG_CODE = re.compile(r"^[A-Z](?:\d{2}){0,2}$")
-# OCR reads the letter B of 目录 codes as 0 (B0301 -> 00301): still a code cell.
-CATALOG_CODE_LOST_LETTER = re.compile(r"^0(\d{2}(?:\d{2})?)$")
 _NUMBER_RUN = "".join(str(n) for n in range(1, 40))
-_DIGIT_CONFUSIONS = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "|": "1"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,15 +89,6 @@ def canonical_header(text: str) -> tuple[str, float]:
 
 def _one_substitution(a: str, b: str) -> bool:
     return len(a) == len(b) and sum(x != y for x, y in zip(a, b)) == 1
-
-
-def clean_code(text: str) -> str:
-    return normalize(text).translate(_DIGIT_CONFUSIONS)
-
-
-def is_code(text: str) -> bool:
-    key = clean_code(text)
-    return bool(_FUNCTIONAL_CODE.match(key) or _CATALOG_CODE.match(key) or CATALOG_CODE_LOST_LETTER.match(key))
 
 
 def is_amount(text: str) -> bool:

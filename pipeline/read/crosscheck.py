@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from rapidfuzz.distance import Indel
 
 from pipeline.ocr.base import OcrEngine
-from pipeline.interpret.structure import is_code
+from pipeline.code_syntax import is_code
 from pipeline.text import normalize, parse_decimal, strip_enumeration
 
 # Spellings the two engines use for one printed mark; folding them keeps style from

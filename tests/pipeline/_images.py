@@ -15,8 +15,8 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from models import Grid
-from pipeline.image.grid import GridTolerances, build_grid
-from pipeline.image.lines import RulingLines, detect_ruling_lines, find_table_regions, remove_grid_lines, remove_lines
+from pipeline.image.grid import GridTolerances
+from pipeline.image.lines import RulingLines
 from pipeline.image.preprocess import binarize, measure_char_height
 from pipeline.page import detect_grids
 from pipeline.settings import Settings

@@ -10,8 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from models import BBox, Grid, GridCell, PageRef
-from pipeline.image.orient import Orientation
-from pipeline.page import PageResult, PageTable, TextPhrase
+from models import Orientation
+from models import PageResult, PageTable, TextPhrase
 
 CELL_W, CELL_H = 100, 40
 PAGE_W, PAGE_H = 1654, 2339

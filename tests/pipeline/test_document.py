@@ -9,7 +9,8 @@ import pytest
 from _tables import GBE_HEADER, make_grid, page
 from models import BBox, DocumentInfo, Fact, PageRef, TableKind, TableRecord
 from pipeline.check.catalog import load_default
-from pipeline.document import PageFailure, assemble, process_document, read_page
+from models import PageFailure
+from pipeline.document import assemble, process_document, read_page
 from evaluation.evaluate import read_jsonl, score
 from pipeline.image.intake import open_document, page_refs
 from pipeline.ocr import LineReading, OcrEngineError, make_engine
@@ -95,7 +96,7 @@ def test_a_page_without_a_table_is_read_whole_line_by_line(tmp_path: Path) -> No
 def _prose_page(number: int, lines: list[str]) -> object:
     from dataclasses import replace
 
-    from pipeline.page import TextPhrase
+    from models import TextPhrase
 
     blank = page(number)
     return replace(blank, text=tuple(TextPhrase(text=t, confidence=0.99, bbox=BBox(100, 100 + 40 * i, 1500, 130 + 40 * i))

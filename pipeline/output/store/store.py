@@ -28,7 +28,8 @@ from pipeline.output.store.schema import CellRow, DocumentRow, FactRow, PageRow,
 
 if TYPE_CHECKING:
     # Annotations only: opening a store must not import the OCR pipeline (and no cycle if it imports us).
-    from pipeline.document import DocumentResult, PageFailure
+    from models import PageFailure
+from models import DocumentResult
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 DB_FILE_NAME = "yusuan.sqlite"

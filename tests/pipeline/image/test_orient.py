@@ -7,7 +7,8 @@ import pytest
 
 from _images import blank, draw_table, put_text
 from pipeline.ocr import make_engine
-from pipeline.image.orient import Orientation, upright
+from models import Orientation
+from pipeline.image.orient import upright
 from pipeline.image.preprocess import binarize, measure_char_height, rotate, rotate_quarter_turns
 from pipeline.settings import Settings
 

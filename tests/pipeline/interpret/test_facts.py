@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import pytest
 
 from _tables import GBE_HEADER, PAGE_H, PAGE_W, SUMMARY_HEADER, make_grid, page
 from models import TableKind

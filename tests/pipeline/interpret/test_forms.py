@@ -10,8 +10,8 @@ import pytest
 from models import BBox, Grid, GridCell, PageRef, TableKind
 from pipeline.interpret.facts import DraftFact
 from pipeline.interpret.forms import Role, form_facts_for_document, match_key, subject_name
-from pipeline.image.orient import Orientation
-from pipeline.page import PageResult, PageTable
+from models import Orientation
+from models import PageResult, PageTable
 from pipeline.interpret.resolve import ResolvedTable
 
 _COL_W, _ROW_H = 100.0, 40.0

@@ -25,7 +25,8 @@ from sqlalchemy.exc import IntegrityError
 
 import pipeline.output.store.store as store_module
 from models import DocumentInfo, ErrorCode, Fact, Rejection, TableCell, TableKind, TableRecord
-from pipeline.document import DocumentResult, PageFailure
+from models import PageFailure
+from models import DocumentResult
 from pipeline.output.store import Store, alembic_config, default_url, open_store
 from pipeline.output.store.schema import Base
 

@@ -1,0 +1,66 @@
+"""Frozen results: what one page yields before any document-level step, and what a document yields.
+
+Page results pass from the page recipe (pipeline.page) to the document stages
+(pipeline.interpret and after) and are what the page cache stores; a document
+result is what the flows write out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from models.document import DocumentInfo, PageRef
+from models.geometry import BBox, Grid
+from models.records import Fact, TableRecord
+
+
+@dataclass(frozen=True, slots=True)
+class Orientation:
+    quarter_turns_cw: int  # rotation applied to make the page upright, degrees clockwise
+    skew_deg: float  # small rotation applied after it, degrees counter-clockwise
+
+
+@dataclass(frozen=True, slots=True)
+class TextPhrase:
+    """One piece of text read outside a grid (a title, a 单位 line, a line of prose), with its box and confidence (0..1)."""
+
+    text: str
+    confidence: float
+    bbox: BBox
+
+
+@dataclass(frozen=True, slots=True)
+class PageTable:
+    grid: Grid
+    context: tuple[TextPhrase, ...]  # text above the table, top to bottom, left to right
+    footer: tuple[TextPhrase, ...]  # text right below it (notes such as 注：本表无数据)
+
+
+@dataclass(frozen=True, slots=True)
+class PageResult:
+    ref: PageRef
+    width: int
+    height: int
+    orientation: Orientation
+    char_height: float
+    tables: tuple[PageTable, ...]
+    # A page without a table (the 情况说明 prose): its lines, top to bottom.
+    text: tuple[TextPhrase, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PageFailure:
+    """A page that could not be read; the document goes on without it."""
+
+    page: int
+    category: str  # an ErrorCode value or "ocr_engine"
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentResult:
+    document: DocumentInfo
+    facts: tuple[Fact, ...]
+    tables: tuple[TableRecord, ...]
+    failures: tuple[PageFailure, ...]
+    pages_processed: int
