@@ -1,6 +1,7 @@
 """Frozen record and geometry types. Imports nothing from ``pipeline``."""
 
 from models.document import DocumentInfo, PageRef
+from models.evidence import Evidence, combine
 from models.geometry import BBox, Grid, GridCell
 from models.results import DocumentResult, Orientation, PageFailure, PageResult, PageTable, TextPhrase
 from models.records import (
@@ -20,6 +21,7 @@ __all__ = [
     "DocumentResult",
     "PageRef",
     "ErrorCode",
+    "Evidence",
     "Fact",
     "Grid",
     "GridCell",
@@ -34,4 +36,5 @@ __all__ = [
     "TableCell",
     "TableKind",
     "TableRecord",
+    "combine",
 ]

@@ -6,7 +6,9 @@ says otherwise (``*_frac`` are fractions of page width/height, origin top-left).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
+
+from models.evidence import Evidence
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,18 +60,18 @@ class GridCell:
     row_span: int
     col_span: int
     bbox: BBox
+    _: KW_ONLY
     text: str = ""
-    confidence: float = 1.0
     blank: bool = False
-    # The second OCR engine's reading and how closely it matches ``text`` (0..1); None when
-    # the cell was not read twice (blank, a number, a code or a known vocabulary word).
+    # The second OCR engine's reading (None when the cell was not read twice); how closely it
+    # matches ``text`` is ``evidence.agreement``.
     second_text: str | None = None
-    agreement: float | None = None
-    # Ems of ink on the cell's widest-missing line that its text does not account for
-    # (pipeline.read.inkwidth): about one where a full-width character was dropped.
-    unexplained_ink: float = 0.0
-    # Loose marks (· 、 “ …) in the cell's ink that its text lacks (pipeline.read.inkwidth.unread_marks).
-    unread_marks: int = 0
+    evidence: Evidence = Evidence()
+
+    @property
+    def confidence(self) -> float:
+        """The recogniser's score for ``text``, 0..1."""
+        return self.evidence.ocr_confidence
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import importlib
 import pickle
-from dataclasses import replace
+from dataclasses import fields, replace
 from pathlib import Path
 
-from models import DocumentInfo
+from models import DocumentInfo, Evidence, GridCell
 from pipeline.read.crosscheck import agreement
 from models import PageFailure
 from models import PageResult
@@ -18,6 +18,7 @@ def load_pages(path: Path, recompute_agreement: bool = False) -> tuple[DocumentI
     from the two stored readings, so a change to pipeline.read.crosscheck.agreement needs no new OCR."""
     with path.open("rb") as handle:
         document, outcomes = _Unpickler(handle).load()
+    outcomes = [_with_cells_of_today(o) if isinstance(o, PageResult) else o for o in outcomes]
     for outcome in outcomes:
         # Pickles from before PageResult.text lack the slot; such pages read no prose.
         if isinstance(outcome, PageResult) and not hasattr(outcome, "text"):
@@ -29,7 +30,8 @@ def load_pages(path: Path, recompute_agreement: bool = False) -> tuple[DocumentI
 
 def _reagreed(page: PageResult) -> PageResult:
     tables = tuple(replace(t, grid=replace(t.grid, cells=tuple(
-        replace(c, agreement=round(agreement(c.text, c.second_text), 4)) if c.second_text is not None else c
+        replace(c, evidence=replace(c.evidence, agreement=round(agreement(c.text, c.second_text), 4)))
+        if c.second_text is not None else c
         for c in t.grid.cells))) for t in page.tables)
     return replace(page, tables=tables)
 
@@ -47,6 +49,8 @@ class _Unpickler(pickle.Unpickler):
     """Finds a class an older checkout pickled under a module that has since moved."""
 
     def find_class(self, module: str, name: str) -> object:
+        if (module, name) == ("models.geometry", "GridCell"):
+            return _PickledGridCell
         try:
             return super().find_class(_MOVED_MODULES.get(module, module), name)
         except (ModuleNotFoundError, AttributeError):
@@ -58,3 +62,25 @@ class _Unpickler(pickle.Unpickler):
                 if found is not None:
                     return found
             raise
+
+
+class _PickledGridCell:
+    """A GridCell as pickled, of today's layout or of the one before models.Evidence."""
+
+    def __setstate__(self, state: tuple) -> None:
+        self.state = state
+
+    def today(self) -> GridCell:
+        names = [f.name for f in fields(GridCell)]
+        if len(self.state) == len(names):
+            return GridCell(**dict(zip(names, self.state)))
+        row, col, row_span, col_span, bbox, text, confidence, blank, second_text, agreement, ink, marks = self.state
+        return GridCell(row, col, row_span, col_span, bbox, text=text, blank=blank, second_text=second_text,
+                        evidence=Evidence(ocr_confidence=confidence, agreement=agreement, unexplained_ink=ink,
+                                          unread_marks=marks))
+
+
+def _with_cells_of_today(page: PageResult) -> PageResult:
+    tables = tuple(replace(t, grid=replace(t.grid, cells=tuple(
+        c.today() if isinstance(c, _PickledGridCell) else c for c in t.grid.cells))) for t in page.tables)
+    return replace(page, tables=tables)

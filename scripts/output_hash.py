@@ -21,6 +21,7 @@ from pipeline.document import assemble, read_page
 from pipeline.image.intake import open_document, page_refs
 from pipeline.ocr import make_engine
 from pipeline.engines import make_cross_check
+from models import PageResult
 from pipeline.settings import Settings
 
 
@@ -33,6 +34,21 @@ def assembled_hash(path: Path, settings: Settings) -> str:
     return digest.hexdigest()[:16]
 
 
+def page_digest(outcome: object) -> str:
+    """What a page's reading says, independent of how the types hold it: every cell's text,
+    geometry and evidence, the phrases around each table, the prose lines."""
+    if not isinstance(outcome, PageResult):
+        return repr(outcome)
+    parts = [repr((outcome.width, outcome.height, outcome.orientation, outcome.char_height, outcome.text))]
+    for table in outcome.tables:
+        parts.append(repr((table.grid.bbox, table.grid.row_edges, table.grid.col_edges, table.context, table.footer)))
+        for c in table.grid.cells:
+            parts.append(repr((c.row, c.col, c.row_span, c.col_span, c.bbox, c.text, c.blank, c.second_text,
+                               c.confidence, c.evidence.agreement, c.evidence.unexplained_ink,
+                               c.evidence.unread_marks)))
+    return "\n".join(parts)
+
+
 def reread_hash(spec: str, settings: Settings) -> str:
     pdf, _, pages = spec.rpartition(":")
     wanted = {int(p) for p in pages.split(",")}
@@ -41,7 +57,7 @@ def reread_hash(spec: str, settings: Settings) -> str:
     digest = hashlib.sha256()
     for ref in page_refs(open_document(Path(pdf))):
         if ref.number in wanted:
-            digest.update(repr(read_page(ref, settings, engine, cross_check)).encode())
+            digest.update(page_digest(read_page(ref, settings, engine, cross_check)).encode())
     return digest.hexdigest()[:16]
 
 

@@ -71,7 +71,7 @@ def validate(drafts: list[DraftFact], logical_table: dict[int, int]) -> Outcome:
     reasons: dict[CellId, set[str]] = defaultdict(set)
     for identity in still:
         rounding = abs(_difference(identity, numbers)) == _CENT and all(
-            by_cell[c].ocr_confidence >= _CONFIDENT_OCR for c in identity.total + identity.parts if c in by_cell)
+            by_cell[c].evidence.ocr_confidence >= _CONFIDENT_OCR for c in identity.total + identity.parts if c in by_cell)
         for cell in identity.total + identity.parts:
             reasons[cell].add("rounding_difference" if rounding else identity.reason)
     satisfied: dict[CellId, int] = defaultdict(int)

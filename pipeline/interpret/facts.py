@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
-from models import BBox, GridCell, ReviewReason, TableKind
+from models import BBox, Evidence, GridCell, ReviewReason, TableKind, combine
 from pipeline.interpret.resolve import ResolvedTable
 from pipeline.code_syntax import CATALOG_CODE_LOST_LETTER, clean_code, is_code
 from pipeline.interpret.structure import ColumnGroup
@@ -35,20 +35,14 @@ class DraftFact:
     value_kind: str  # number | text
     unit: str | None
     raw: str
-    ocr_confidence: float  # the weakest OCR confidence among the value, label and code cells
+    # What the readings of the value, label and code cells say, combined (models.evidence).
+    evidence: Evidence
     bbox: BBox  # fractions of the page
     reasons: tuple[str, ...]
     form: str | None = None  # forms only: the form's subject (项目名称 or 部门名称)
     gov_code: str | None = None  # economic rows: the 政府预算支出经济分类 code
     checks_passed: int = 0  # arithmetic identities this cell satisfies (pipeline.check.validate)
     checks_failed: int = 0  # ... and breaks
-    # The weakest agreement of the two OCR engines over the value and label cells read
-    # twice (pipeline.read.crosscheck); None when none was.
-    engine_agreement: float | None = None
-    # The most ink (ems) on the value or label cells that their text does not account for.
-    unexplained_ink: float = 0.0
-    # Loose marks in the value's or its labels' ink that their text lacks (pipeline.read.inkwidth).
-    unread_marks: int = 0
 
 
 UNREAD_MARK = ReviewReason.UNREAD_MARK.value
@@ -63,7 +57,7 @@ def with_unread_mark_reasons(drafts: Iterable[DraftFact]) -> list[DraftFact]:
     too; the ink is the only witness.  A value some check confirms is right whatever a speck
     near it looks like.
     """
-    return _with_reason(drafts, UNREAD_MARK, lambda d: bool(d.unread_marks) and not d.checks_passed)
+    return _with_reason(drafts, UNREAD_MARK, lambda d: bool(d.evidence.unread_marks) and not d.checks_passed)
 
 
 def with_bracket_reasons(drafts: Iterable[DraftFact]) -> list[DraftFact]:
@@ -78,12 +72,6 @@ def _with_reason(drafts: Iterable[DraftFact], reason: str,
                  applies: Callable[[DraftFact], bool]) -> list[DraftFact]:
     return [replace(d, reasons=d.reasons + (reason,)) if reason not in d.reasons and applies(d) else d
             for d in drafts]
-
-
-def weakest_agreement(agreements: Iterable[float | None]) -> float | None:
-    """The lowest of the agreements known; None when none is."""
-    known = [a for a in agreements if a is not None]
-    return min(known) if known else None
 
 
 def draft_facts(index: int, table: ResolvedTable) -> list[DraftFact]:
@@ -118,8 +106,9 @@ def _value_cell(table: ResolvedTable, row: int, col: int) -> GridCell | None:
 
 
 def _fact(index: int, table: ResolvedTable, cell: GridCell, code: str | None, labels: tuple[str, ...],
-          value: str, value_kind: str, unit: str | None, confidences: list[float],
-          reasons: tuple[str, ...], evidence_cells: Iterable[GridCell | None] = ()) -> DraftFact:
+          value: str, value_kind: str, unit: str | None, reasons: tuple[str, ...],
+          evidence_cells: Iterable[GridCell | None] = ()) -> DraftFact:
+    """A fact read from ``cell``, resting also on ``evidence_cells`` (its labels and code)."""
     assert table.layout is not None
     return DraftFact(
         table_index=index,
@@ -136,12 +125,9 @@ def _fact(index: int, table: ResolvedTable, cell: GridCell, code: str | None, la
         value_kind=value_kind,
         unit=unit,
         raw=cell.text,
-        ocr_confidence=min(confidences),
+        evidence=combine(c.evidence for c in (cell, *evidence_cells) if c is not None),
         bbox=_fraction_box(table, cell),
         reasons=reasons,
-        engine_agreement=weakest_agreement(c.agreement for c in (cell, *evidence_cells) if c is not None),
-        unexplained_ink=max(c.unexplained_ink for c in (cell, *evidence_cells) if c is not None),
-        unread_marks=max(c.unread_marks for c in (cell, *evidence_cells) if c is not None),
     )
 
 
@@ -165,11 +151,9 @@ def _group_facts(index: int, table: ResolvedTable, row: int, group: ColumnGroup)
         if cell is None:
             continue
         value, value_kind, reasons = _normalise_value(cell.text)
-        confidences = [cell.confidence] + [c.confidence for c in label_cells]
-        if code_cell is not None and code:
-            confidences.append(code_cell.confidence)
-        facts.append(_fact(index, table, cell, code, labels, value, value_kind, table.unit, confidences, reasons,
-                           label_cells))
+        code_cells = [code_cell] if code_cell is not None and code else []
+        facts.append(_fact(index, table, cell, code, labels, value, value_kind, table.unit, reasons,
+                           [*label_cells, *code_cells]))
     return facts
 
 
@@ -193,8 +177,7 @@ def _catalog_facts(index: int, table: ResolvedTable) -> list[DraftFact]:
             if cell is None:
                 continue
             name = cell.text.strip()
-            confidences = [cell.confidence] + ([code_cell.confidence] if code_cell is not None else [])
-            facts.append(_fact(index, table, cell, code, (name,), name, "text", None, confidences,
+            facts.append(_fact(index, table, cell, code, (name,), name, "text", None,
                                () if code else ("unmatched_label",), [code_cell]))
     return facts
 

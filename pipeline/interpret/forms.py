@@ -37,8 +37,8 @@ from importlib import resources
 
 from rapidfuzz import fuzz, process
 
-from models import Grid, GridCell, TableKind
-from pipeline.interpret.facts import DraftFact, weakest_agreement
+from models import Evidence, Grid, GridCell, TableKind, combine
+from pipeline.interpret.facts import DraftFact
 from pipeline.interpret.resolve import ResolvedTable
 from pipeline.text import confusion_key, normalize, parse_decimal, strip_enumeration
 
@@ -297,10 +297,7 @@ def stated_unit(reads: Sequence[CellRead]) -> str | None:
 class Label:
     text: str  # canonical
     raw: str  # as OCR read it
-    confidence: float
-    agreement: float | None = None  # of the two OCR engines, when the cell was read twice
-    unexplained_ink: float = 0.0  # ems of ink the text does not account for (pipeline.read.inkwidth)
-    unread_marks: int = 0  # loose marks the text lacks (pipeline.read.inkwidth)
+    evidence: Evidence  # of the cell it was read from
 
 
 @dataclass(frozen=True, slots=True)
@@ -428,8 +425,7 @@ def column_header(reads: Sequence[CellRead], row: int) -> ColumnBlock | None:
 
 def _key_label(read: CellRead) -> Label:
     key = read.match.key if read.match is not None else read.text
-    return Label(text=key, raw=read.cell.text, confidence=read.cell.confidence, agreement=read.cell.agreement,
-                 unexplained_ink=read.cell.unexplained_ink, unread_marks=read.cell.unread_marks)
+    return Label(text=key, raw=read.cell.text, evidence=read.cell.evidence)
 
 
 def in_block(block: Block, row: int, reads: Sequence[CellRead]) -> bool:
@@ -531,8 +527,7 @@ def _covering_label(grid: Grid, row: int, col: int | None, canonical: bool) -> L
     if cell is None or not cell.text.strip():
         return None
     text = indicator_name(cell.text) if canonical else clean_text(cell.text)
-    return Label(text=text, raw=cell.text, confidence=cell.confidence, agreement=cell.agreement,
-                 unexplained_ink=cell.unexplained_ink, unread_marks=cell.unread_marks)
+    return Label(text=text, raw=cell.text, evidence=cell.evidence)
 
 
 def indicator_facts(place: Place, row: int, block: IndicatorBlock,
@@ -549,7 +544,7 @@ def indicator_facts(place: Place, row: int, block: IndicatorBlock,
         if value is None or value.row != row or not value.text.strip() or value == third_cell:
             continue  # nothing printed, or a merged value already read on its first row
         third = _covering_label(grid, row, side.third_col, canonical=False)
-        labels = tuple(label if label is not None else Label("", "", 1.0) for label in (first, second, third))
+        labels = tuple(label if label is not None else Label("", "", Evidence()) for label in (first, second, third))
         facts.append(draft(place, value, labels, side.column, clean_text(value.text), "text", None, (),
                            state.subject))
     return replace(block, first=first, seconds=tuple(seconds)), facts
@@ -584,10 +579,7 @@ def _joined_fact(place: Place, cells: Sequence[CellRead], labels: Sequence[Label
     if len(cells) == 1:
         return fact
     return replace(fact, raw="".join(c.cell.text for c in cells),
-                   ocr_confidence=min([fact.ocr_confidence] + [c.cell.confidence for c in cells]),
-                   engine_agreement=weakest_agreement([fact.engine_agreement] + [c.cell.agreement for c in cells]),
-                   unexplained_ink=max([fact.unexplained_ink] + [c.cell.unexplained_ink for c in cells]),
-                   unread_marks=max([fact.unread_marks] + [c.cell.unread_marks for c in cells]))
+                   evidence=fact.evidence.combined(*(c.cell.evidence for c in cells)))
 
 
 def _column_of(columns: Sequence[HeaderColumn], cell: GridCell) -> str:
@@ -687,13 +679,10 @@ def draft(place: Place, cell: GridCell, labels: Sequence[Label], column: str, va
         value_kind=value_kind,
         unit=unit,
         raw=cell.text,
-        ocr_confidence=min([cell.confidence] + [label.confidence for label in labels]),
+        evidence=combine([cell.evidence, *(label.evidence for label in labels)]),
         bbox=cell.bbox.scaled(1.0 / page.width, 1.0 / page.height),
         reasons=reasons,
         form=subject,
-        engine_agreement=weakest_agreement([cell.agreement] + [label.agreement for label in labels]),
-        unexplained_ink=max([cell.unexplained_ink] + [label.unexplained_ink for label in labels]),
-        unread_marks=max([cell.unread_marks] + [label.unread_marks for label in labels]),
     )
 
 

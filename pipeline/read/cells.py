@@ -7,7 +7,7 @@ from dataclasses import replace
 import cv2
 import numpy as np
 
-from models import BBox, Grid, GridCell
+from models import BBox, Evidence, Grid, GridCell
 from pipeline.read.crosscheck import CrossCheck, agreement
 from pipeline.read.inkwidth import em_width, unexplained_ems, unread_marks
 from pipeline.ocr.base import LineReading, OcrEngine
@@ -68,13 +68,13 @@ def read_grid(grid: Grid, gray: np.ndarray, text_ink: np.ndarray, char_height: f
         kept = [_kept(reading, line) for reading, line in zip(line_readings, lines)]
         kept_by_cell.append(kept)
         if not lines:
-            cells.append(replace(cell, text="", confidence=1.0, blank=True))
+            cells.append(replace(cell, text="", evidence=Evidence(), blank=True))
             continue
         text, confidence = _join(kept)
         # A mark that did not read surely is ink the text may lack: the cell is only as sure as that reading.
         unread = [r.confidence for r, k, line in zip(line_readings, kept, lines) if line.mark and not k.text]
         confidence = min([confidence, *unread]) if text else confidence
-        cells.append(replace(cell, text=text, confidence=confidence, blank=not text))
+        cells.append(replace(cell, text=text, evidence=Evidence(ocr_confidence=confidence), blank=not text))
     lines_by_cell = [lines for _, lines in plans]
     cells = _with_unexplained_ink(cells, lines_by_cell, kept_by_cell, char_height)
     if cross_check is not None:
@@ -139,8 +139,8 @@ def _with_unexplained_ink(cells: list[GridCell], lines: list[list[LineCrop]], ke
             out.append(cell)
             continue
         widest_gap = max(unexplained_ems(line.ink_width, text, em) for line, text in read)
-        out.append(replace(cell, unexplained_ink=round(widest_gap, 3),
-                           unread_marks=sum(unread_marks(line.loose_marks, text) for line, text in read)))
+        marks = sum(unread_marks(line.loose_marks, text) for line, text in read)
+        out.append(replace(cell, evidence=replace(cell.evidence, unexplained_ink=round(widest_gap, 3), unread_marks=marks)))
     return out
 
 
@@ -166,7 +166,8 @@ def _cross_read(cells: list[GridCell], lines: list[list[LineCrop]], images: list
     for i in wanted:
         # The second opinion on a mark is its reading, however unsure: the primary already judged the ink.
         text, _ = _join([_kept(next(second), line, min_confidence=0.0) for line in lines[i]])
-        out[i] = replace(cells[i], second_text=text, agreement=round(agreement(cells[i].text, text), 4))
+        out[i] = replace(cells[i], second_text=text,
+                         evidence=replace(cells[i].evidence, agreement=round(agreement(cells[i].text, text), 4)))
     return out
 
 

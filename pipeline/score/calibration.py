@@ -58,7 +58,8 @@ class ConfidenceModel:
 
 
 def features(draft: DraftFact) -> np.ndarray:
-    ocr = min(0.999, max(0.01, draft.ocr_confidence))
+    evidence = draft.evidence
+    ocr = min(0.999, max(0.01, evidence.ocr_confidence))
     reasons = set(draft.reasons)
     return np.array([
         1.0,
@@ -72,11 +73,11 @@ def features(draft: DraftFact) -> np.ndarray:
         min(len(draft.value), 60) / 20,
         1.0 if "corrected_by_arithmetic" in reasons else 0.0,
         1.0 if "rounding_difference" in reasons else 0.0,
-        1.0 if draft.engine_agreement is not None else 0.0,
+        1.0 if evidence.agreement is not None else 0.0,
         # Whether, not how much: beyond one character, the size of a disagreement is mostly the
         # second engine's own noise (a graded feature got a positive weight when fitted).
-        1.0 if draft.engine_agreement is not None and draft.engine_agreement < 1.0 else 0.0,
-        min(draft.unexplained_ink, _INK_CAP_EMS) / _INK_CAP_EMS,
+        1.0 if evidence.agreement is not None and evidence.agreement < 1.0 else 0.0,
+        min(evidence.unexplained_ink, _INK_CAP_EMS) / _INK_CAP_EMS,
     ])
 
 

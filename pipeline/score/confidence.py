@@ -33,13 +33,13 @@ def finish(draft: DraftFact, document: DocumentIdentity, accept_threshold: float
         # The model already weighs failed checks; capping would spoil its calibration.
         confidence = model.probability(draft)
     else:
-        confidence = max(0.0, min(1.0, draft.ocr_confidence))
+        confidence = max(0.0, min(1.0, draft.evidence.ocr_confidence))
         if doubts:
             confidence = min(confidence, _FAILED_CHECK_CAP)
     reasons = list(dict.fromkeys(draft.reasons))
     if confidence < accept_threshold and not doubts:
         # Name the evidence an operator can check: the engines' disagreement when there is one.
-        disagree = draft.engine_agreement is not None and draft.engine_agreement < 1.0
+        disagree = draft.evidence.agreement is not None and draft.evidence.agreement < 1.0
         reasons.append("ocr_engines_disagree" if disagree else "low_ocr_confidence")
     status = "accepted" if confidence >= accept_threshold and not doubts else "needs_review"
     return Fact(

@@ -104,9 +104,9 @@ def test_the_page_task_has_the_other_engine_cross_check_text_cells(
     cells = [c for t in page.tables for c in t.grid.cells if not c.blank]
     assert cells and primary.calls > 0
     if cross_check:
-        assert second.calls > 0 and all(c.agreement is not None and c.agreement < 1.0 for c in cells)
+        assert second.calls > 0 and all(c.evidence.agreement is not None and c.evidence.agreement < 1.0 for c in cells)
     else:
-        assert second.calls == 0 and all(c.agreement is None for c in cells)
+        assert second.calls == 0 and all(c.evidence.agreement is None for c in cells)
 
 
 def test_bad_input_is_not_retried(prefect_harness: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

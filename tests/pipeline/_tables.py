@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from models import BBox, Grid, GridCell, PageRef
-from models import Orientation
-from models import PageResult, PageTable, TextPhrase
+from models import BBox, Evidence, Grid, GridCell, Orientation, PageRef, PageResult, PageTable, TextPhrase
 
 CELL_W, CELL_H = 100, 40
 PAGE_W, PAGE_H = 1654, 2339
@@ -32,7 +30,7 @@ def make_grid(rows: list[list[Item]], confidence: float = 0.99, x0: float = 100,
             occupied.update((r + dr, c + dc) for dr in range(rs) for dc in range(cs))
             cells.append(GridCell(row=r, col=c, row_span=rs, col_span=cs,
                                   bbox=BBox(x0 + c * CELL_W, y0 + r * CELL_H, x0 + (c + cs) * CELL_W, y0 + (r + rs) * CELL_H),
-                                  text=text, confidence=confidence, blank=not text))
+                                  text=text, evidence=Evidence(ocr_confidence=confidence), blank=not text))
             c += cs
         n_cols = max(n_cols, c)
     n_rows = len(rows)

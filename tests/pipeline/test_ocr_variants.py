@@ -10,7 +10,7 @@ from dataclasses import replace
 
 import pytest
 
-from models import BBox, TableKind
+from models import BBox, Evidence, TableKind
 from pipeline.check.catalog import load_default
 from pipeline.check.codes import assign_codes
 from pipeline.interpret.facts import DraftFact
@@ -23,7 +23,7 @@ def _draft(kind: TableKind, row: int, code: str | None, label: str, value: str, 
            value_kind: str = "text") -> DraftFact:
     return DraftFact(table_index=0, kind=kind, page=1, row=row, col=1, code=code, code_source="printed" if code else None,
                      labels=(label,), raw_labels=(label,), column=column, value=value, value_kind=value_kind, unit=None,
-                     raw=value, ocr_confidence=0.95, bbox=BBox(0, 0, 1, 1), reasons=())
+                     raw=value, evidence=Evidence(ocr_confidence=0.95), bbox=BBox(0, 0, 1, 1), reasons=())
 
 
 @pytest.fixture(scope="module")

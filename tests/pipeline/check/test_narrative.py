@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from models import BBox, TableKind
+from models import BBox, Evidence, TableKind
 from pipeline.interpret.facts import DraftFact
 from pipeline.check.narrative import (
     NARRATIVE_TARGETS,
@@ -266,7 +266,7 @@ def _draft(kind: TableKind, label: str, column: str, value: str, unit: str | Non
     number = parse_decimal(value) is not None
     return DraftFact(table_index=table, kind=kind, page=1, row=row, col=col, code=None, code_source=None,
                      labels=(label,), raw_labels=(label,), column=column, value=value,
-                     value_kind="number" if number else "text", unit=unit, raw=value, ocr_confidence=0.99,
+                     value_kind="number" if number else "text", unit=unit, raw=value, evidence=Evidence(ocr_confidence=0.99),
                      bbox=BBox(0, 0, 1, 1), reasons=())
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from models import BBox, TableKind
+from models import BBox, Evidence, TableKind
 from pipeline.interpret.facts import DraftFact
 from pipeline.check.validate import validate
 
@@ -14,7 +14,7 @@ def _fact(row: int, col: int, value: str, code: str | None = None, label: str = 
     return DraftFact(table_index=table, kind=TableKind.EXPENDITURE_SUMMARY, page=1, row=row, col=col, code=code,
                      code_source="printed" if code else None, labels=(label,), raw_labels=(label,),
                      column=COLUMNS[col], value=value, value_kind="number", unit="万元", raw=value,
-                     ocr_confidence=confidence, bbox=BBox(0, 0, 1, 1), reasons=())
+                     evidence=Evidence(ocr_confidence=confidence), bbox=BBox(0, 0, 1, 1), reasons=())
 
 
 def _table(rows: list[tuple[str | None, str, str, str, str]], table: int = 0) -> list[DraftFact]:

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 
 from _tables import GBE_HEADER, PAGE_H, PAGE_W, SUMMARY_HEADER, make_grid, page
-from models import TableKind
+from models import Evidence, TableKind
 from pipeline.interpret.facts import DraftFact, draft_facts
 from pipeline.interpret.resolve import resolve_tables
 from pipeline.settings import Settings
@@ -95,10 +95,10 @@ def test_bbox_is_a_fraction_of_the_page() -> None:
 def test_ocr_confidence_is_the_weakest_of_value_label_and_code() -> None:
     grid = make_grid(GBE_HEADER + [["201", "一般公共服务支出", "100.00", "", ""], ["20101", "人大事务", "50.00", "", ""]])
     # The code cell of the first body row was read with low confidence.
-    cells = tuple(replace(c, confidence=0.6) if (c.row, c.col) == (2, 0) else c for c in grid.cells)
+    cells = tuple(replace(c, evidence=Evidence(ocr_confidence=0.6)) if (c.row, c.col) == (2, 0) else c for c in grid.cells)
     grid = replace(grid, cells=cells)
     facts = facts_of(page(1, (["2025年一般公共预算支出预算表"], grid)))
-    assert [f.ocr_confidence for f in facts] == [0.6, 0.99]
+    assert [f.evidence.ocr_confidence for f in facts] == [0.6, 0.99]
 
 
 def test_unknown_tables_give_no_facts() -> None:

@@ -7,11 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from models import BBox, Grid, GridCell, PageRef, TableKind
+from models import BBox, Evidence, Grid, GridCell, Orientation, PageRef, PageResult, PageTable, TableKind
 from pipeline.interpret.facts import DraftFact
 from pipeline.interpret.forms import Role, form_facts_for_document, match_key, subject_name
-from models import Orientation
-from models import PageResult, PageTable
 from pipeline.interpret.resolve import ResolvedTable
 
 _COL_W, _ROW_H = 100.0, 40.0
@@ -42,7 +40,7 @@ def make_grid(n_cols: int, rows: list[list[C | str]]) -> Grid:
                 for dc in range(spec.cs):
                     covered.add((r + dr, col + dc))
             box = BBox(col * _COL_W, r * _ROW_H, (col + spec.cs) * _COL_W, (r + spec.rs) * _ROW_H)
-            cells.append(GridCell(r, col, spec.rs, spec.cs, box, spec.text, spec.conf))
+            cells.append(GridCell(r, col, spec.rs, spec.cs, box, text=spec.text, evidence=Evidence(ocr_confidence=spec.conf)))
             col += spec.cs
         for c in range(n_cols):  # an empty slot the OCR left unprinted is still a cell
             if (r, c) not in covered:
@@ -127,7 +125,7 @@ def test_damaged_money_key_is_matched_and_money_is_a_number_in_yuan(project_fact
     assert (total.value, total.value_kind, total.unit, total.reasons) == ("1950000", "number", "元", ())
     assert total.raw_labels == ("实施期安全总额：",)
     assert total.raw == "1,950,000"
-    assert total.ocr_confidence == pytest.approx(0.6)  # the weakest of key and value cell
+    assert total.evidence.ocr_confidence == pytest.approx(0.6)  # the weakest of key and value cell
     assert values(project_facts, ("年度资金总额",)) == ["1560000"]
 
 

@@ -224,7 +224,7 @@ def test_a_reading_that_dropped_a_character_leaves_ink_unexplained() -> None:
     # The engine reads every cell right but drops the 〕 of the third.
     readings = [t if t != "阳财教〔2024〕" else "阳财教〔2024" for t in texts]
     grid, _ = read(gray, Recorder(answers=readings))
-    ink = {grid.cell_at(r, 0).text: grid.cell_at(r, 0).unexplained_ink for r in range(4)}
+    ink = {grid.cell_at(r, 0).text: grid.cell_at(r, 0).evidence.unexplained_ink for r in range(4)}
     assert ink["阳财教〔2024"] > 0.3  # a closing mark at the line's end inks only its inner side
     assert all(v < ink["阳财教〔2024"] for text, v in ink.items() if text != "阳财教〔2024"), ink
 

@@ -76,7 +76,7 @@ def test_only_wanted_cells_are_read_again_and_carry_their_agreement() -> None:
     second = FakeEngine(lambda image: LineReading(next(second_texts), 0.8))
     grid = read_grid(found.grids[0], gray, found.text_ink, found.char_height, primary, Settings().blank_ink_frac,
                      check(second))
-    by_text = {cell.text: cell.agreement for cell in grid.cells}
+    by_text = {cell.text: cell.evidence.agreement for cell in grid.cells}
     assert second.calls == 2  # the two project names, not the key word and not the numbers
     assert by_text["校舍维修改造"] == 1.0
     assert by_text["体育器材"] == pytest.approx(0.75)

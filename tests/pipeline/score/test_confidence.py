@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from models import BBox, Fact, TableKind
+from models import BBox, Evidence, Fact, TableKind
 from pipeline.score.confidence import DocumentIdentity, finish
 from pipeline.interpret.facts import DraftFact, with_bracket_reasons, with_unread_mark_reasons
 from pipeline.settings import Settings
@@ -16,7 +16,7 @@ DOC = DocumentIdentity(sha256="a" * 64, source="budget.pdf")
 DRAFT = DraftFact(
     table_index=0, kind=TableKind.GENERAL_BUDGET_EXPENDITURE, page=3, row=4, col=2, code="2010101",
     code_source="printed", labels=("行政运行",), raw_labels=("行政运行",), column="2025年预算数/合计",
-    value="1030.50", value_kind="number", unit="万元", raw="1,030.50", ocr_confidence=0.97,
+    value="1030.50", value_kind="number", unit="万元", raw="1,030.50", evidence=Evidence(ocr_confidence=0.97),
     bbox=BBox(0.1, 0.2, 0.3, 0.25), reasons=(),
 )
 
@@ -47,33 +47,33 @@ def test_an_unparseable_number_needs_review(no_model: None) -> None:
 @pytest.mark.parametrize("reason", ["code_name_mismatch", "unmatched_label", "row_sum_mismatch", "unread_mark",
                                     "unbalanced_brackets"])
 def test_a_failed_check_is_never_accepted_however_sure_the_ocr(reason: str) -> None:
-    fact = finish(replace(DRAFT, ocr_confidence=1.0, reasons=(reason,)), DOC, ACCEPT)
+    fact = finish(replace(DRAFT, evidence=Evidence(ocr_confidence=1.0), reasons=(reason,)), DOC, ACCEPT)
     assert fact.status == "needs_review" and reason in fact.reasons
-    clean = finish(replace(DRAFT, ocr_confidence=1.0), DOC, ACCEPT)
+    clean = finish(replace(DRAFT, evidence=Evidence(ocr_confidence=1.0)), DOC, ACCEPT)
     assert fact.confidence < clean.confidence  # the fitted model weighs the failed check
 
 
 def test_a_mark_in_the_ink_that_the_reading_lacks_sends_an_unchecked_fact_to_review() -> None:
     # Both engines read 720元/生年 with full confidence; the · is only in the ink.
     indicator = replace(DRAFT, kind=TableKind.PERFORMANCE_PROJECT, code=None, value="720元/生年", value_kind="text",
-                        unit=None, raw="720元/生年", ocr_confidence=0.999, engine_agreement=1.0, unread_marks=1)
+                        unit=None, raw="720元/生年", evidence=Evidence(ocr_confidence=0.999, agreement=1.0, unread_marks=1))
     (flagged,) = with_unread_mark_reasons([indicator])
     fact = finish(flagged, DOC, ACCEPT)
     assert fact.status == "needs_review" and fact.reasons == ["unread_mark"]
-    assert finish(replace(indicator, unread_marks=0), DOC, ACCEPT).status == "accepted"
+    assert finish(replace(indicator, evidence=replace(indicator.evidence, unread_marks=0)), DOC, ACCEPT).status == "accepted"
 
 
 def test_a_value_a_check_vouches_for_is_not_doubted_for_a_speck_beside_it() -> None:
-    vouched = replace(DRAFT, unread_marks=1, checks_passed=2)
+    vouched = replace(DRAFT, evidence=replace(DRAFT.evidence, unread_marks=1), checks_passed=2)
     assert with_unread_mark_reasons([vouched]) == [vouched]
-    assert with_unread_mark_reasons([replace(DRAFT, unread_marks=0)]) == [replace(DRAFT, unread_marks=0)]
+    assert with_unread_mark_reasons([replace(DRAFT, evidence=replace(DRAFT.evidence, unread_marks=0))]) == [replace(DRAFT, evidence=replace(DRAFT.evidence, unread_marks=0))]
 
 
 def test_a_row_label_that_lost_a_bracket_sends_its_numbers_to_review_even_when_they_add_up() -> None:
     # The amount is right, the fact is not: its project name (the row key) lost the 〕.
     carryover = replace(DRAFT, kind=TableKind.PROJECT_CARRYOVER, code=None, value="620.00", raw="620.00",
                         labels=("2024年义务教育薄弱环节改善与能力提升补助资金（阳财教〔202458号)",),
-                        ocr_confidence=0.98, checks_passed=2)
+                        evidence=Evidence(ocr_confidence=0.98), checks_passed=2)
     (flagged,) = with_bracket_reasons([carryover])
     fact = finish(flagged, DOC, ACCEPT)
     assert fact.status == "needs_review" and fact.reasons == ["unbalanced_brackets"]
@@ -82,7 +82,7 @@ def test_a_row_label_that_lost_a_bracket_sends_its_numbers_to_review_even_when_t
 
 
 def test_without_a_model_a_failed_check_caps_the_confidence(no_model: None) -> None:
-    fact = finish(replace(DRAFT, ocr_confidence=1.0, reasons=("row_sum_mismatch",)), DOC, ACCEPT)
+    fact = finish(replace(DRAFT, evidence=Evidence(ocr_confidence=1.0), reasons=("row_sum_mismatch",)), DOC, ACCEPT)
     assert fact.status == "needs_review" and fact.confidence <= 0.5
 
 
@@ -101,7 +101,7 @@ def test_more_identities_satisfied_means_more_confidence() -> None:
 
 
 def test_low_ocr_confidence_is_a_reason_of_its_own(no_model: None) -> None:
-    fact = finish(replace(DRAFT, ocr_confidence=0.6), DOC, ACCEPT)
+    fact = finish(replace(DRAFT, evidence=Evidence(ocr_confidence=0.6)), DOC, ACCEPT)
     assert (fact.status, fact.reasons, fact.confidence) == ("needs_review", ["low_ocr_confidence"], 0.6)
 
 
@@ -111,26 +111,26 @@ def test_an_informational_reason_does_not_send_to_review() -> None:
 
 
 def test_confidence_is_clamped_and_reasons_deduplicated() -> None:
-    fact = finish(replace(DRAFT, ocr_confidence=1.7, reasons=("unmatched_label", "unmatched_label")), DOC, ACCEPT)
+    fact = finish(replace(DRAFT, evidence=Evidence(ocr_confidence=1.7), reasons=("unmatched_label", "unmatched_label")), DOC, ACCEPT)
     assert 0.0 <= fact.confidence <= 1.0
     assert fact.reasons == ["unmatched_label"]
 
 
 def test_when_the_ocr_engines_disagree_that_is_the_reason_named(no_model: None) -> None:
-    fact = finish(replace(DRAFT, ocr_confidence=0.6, engine_agreement=0.8), DOC, ACCEPT)
+    fact = finish(replace(DRAFT, evidence=Evidence(ocr_confidence=0.6, agreement=0.8)), DOC, ACCEPT)
     assert (fact.status, fact.reasons) == ("needs_review", ["ocr_engines_disagree"])
-    agreeing = finish(replace(DRAFT, ocr_confidence=0.6, engine_agreement=1.0), DOC, ACCEPT)
+    agreeing = finish(replace(DRAFT, evidence=Evidence(ocr_confidence=0.6, agreement=1.0)), DOC, ACCEPT)
     assert agreeing.reasons == ["low_ocr_confidence"]
 
 
 PROSE = replace(DRAFT, kind=TableKind.PERFORMANCE_PROJECT, code=None, code_source=None, labels=("项目概况",),
                 raw_labels=("项目概况",), column="", value="组织全县中小学教师参加全员培训，提升教师专业素养",
                 value_kind="text", unit=None, raw="组织全县中小学教师参加全员培训，提升教师专业素养",
-                ocr_confidence=0.99)
+                evidence=Evidence(ocr_confidence=0.99))
 
 
 def test_a_second_engine_disagreeing_lowers_the_confidence_and_more_never_raises_it() -> None:
-    agreed = finish(replace(PROSE, engine_agreement=1.0), DOC, ACCEPT).confidence
-    one_off = finish(replace(PROSE, engine_agreement=0.96), DOC, ACCEPT).confidence
-    far_off = finish(replace(PROSE, engine_agreement=0.7), DOC, ACCEPT).confidence
+    agreed = finish(replace(PROSE, evidence=replace(PROSE.evidence, agreement=1.0)), DOC, ACCEPT).confidence
+    one_off = finish(replace(PROSE, evidence=replace(PROSE.evidence, agreement=0.96)), DOC, ACCEPT).confidence
+    far_off = finish(replace(PROSE, evidence=replace(PROSE.evidence, agreement=0.7)), DOC, ACCEPT).confidence
     assert agreed > one_off >= far_off
