@@ -49,6 +49,12 @@ class ErrorCode(StrEnum):
 
 
 class ReviewReason(StrEnum):
+    """Stable codes of ``Fact.reasons``; never renamed once released.
+
+    Most say why a fact needs review (DOUBTING_REASONS); two only explain what was done
+    to a fact or noticed about it (INFORMATIONAL_REASONS).
+    """
+
     LOW_OCR_CONFIDENCE = "low_ocr_confidence"
     # The two OCR engines read the value or its label differently (pipeline.read.crosscheck).
     OCR_ENGINES_DISAGREE = "ocr_engines_disagree"
@@ -57,13 +63,27 @@ class ReviewReason(StrEnum):
     CROSS_TABLE_MISMATCH = "cross_table_mismatch"
     CODE_NAME_MISMATCH = "code_name_mismatch"
     UNMATCHED_LABEL = "unmatched_label"
+    # A value changed to the one OCR-plausible reading every identity it takes part in agrees with.
     CORRECTED_BY_ARITHMETIC = "corrected_by_arithmetic"
+    # A sum off by exactly one cent with every cell read confidently: the document's own rounding.
+    ROUNDING_DIFFERENCE = "rounding_difference"
     UNPARSEABLE_NUMBER = "unparseable_number"
     # The ink holds a loose mark (· 、 “) that the reading lacks, and no check vouches for the value.
     UNREAD_MARK = "unread_mark"
     # The value or a label opens a bracket it never closes, or closes one never opened (a lost mark).
     UNBALANCED_BRACKETS = "unbalanced_brackets"
+    # A figure the 第三部分 prose states differs from the cell that prints it (pipeline.check.narrative).
+    NARRATIVE_MISMATCH = "narrative_mismatch"
+    # The cell's table was not recognised as any kind: its facts carry table "unknown".
     UNKNOWN_TABLE = "unknown_table"
+
+
+# Reasons that explain a fact without doubting it: such a fact may still be accepted.
+INFORMATIONAL_REASONS = frozenset({ReviewReason.CORRECTED_BY_ARITHMETIC, ReviewReason.ROUNDING_DIFFERENCE})
+# Reasons that come from the confidence itself being low (added when it is, not evidence of their own).
+LOW_CONFIDENCE_REASONS = frozenset({ReviewReason.LOW_OCR_CONFIDENCE, ReviewReason.OCR_ENGINES_DISAGREE})
+# Reasons that doubt a fact whatever its confidence: a fact with one is never accepted.
+DOUBTING_REASONS = frozenset(ReviewReason) - INFORMATIONAL_REASONS - LOW_CONFIDENCE_REASONS
 
 
 class _Frozen(BaseModel):

@@ -29,7 +29,8 @@ from models import Fact
 from pipeline.score.calibration import FEATURES, ConfidenceModel, features, fit, to_json
 from _pagecache import load_pages
 from pipeline.check.catalog import load_default
-from pipeline.score.confidence import INFORMATIONAL_REASONS, DocumentIdentity, finish
+from models import DOUBTING_REASONS
+from pipeline.score.confidence import DocumentIdentity, finish
 from models import PageResult
 from pipeline.document import draft_document
 from evaluation.evaluate import calibration, match_facts
@@ -57,7 +58,7 @@ def _rows(name: str, cache: Path) -> _Rows:
     matched = {j for _, j in match_facts(truth, emitted)}
     x = np.array([features(d) for d in drafts])
     y = np.array([1.0 if j in matched else 0.0 for j in range(len(drafts))])
-    doubted = np.array([bool(set(d.reasons) - INFORMATIONAL_REASONS) for d in drafts])
+    doubted = np.array([bool(set(d.reasons) & DOUBTING_REASONS) for d in drafts])
     return _Rows(x, y, doubted)
 
 

@@ -13,11 +13,9 @@ from collections import defaultdict
 from pathlib import Path
 
 from models import Fact
-from pipeline.score.confidence import INFORMATIONAL_REASONS
+from models import DOUBTING_REASONS
 from evaluation.evaluate import match_facts, read_jsonl
 
-# Reasons finish() adds because the confidence is low: not doubts of their own.
-_LOW_CONFIDENCE = frozenset({"low_ocr_confidence", "ocr_engines_disagree"})
 THRESHOLDS = (0.8, 0.9, 0.95, 0.97)
 
 
@@ -33,7 +31,7 @@ def main(out: Path) -> None:
         wrong = [i for i in range(len(facts)) if i not in right]
         for threshold in THRESHOLDS:
             accepted = {i for i, f in enumerate(facts)
-                        if f.confidence >= threshold and not set(f.reasons) - INFORMATIONAL_REASONS - _LOW_CONFIDENCE}
+                        if f.confidence >= threshold and not set(f.reasons) & DOUBTING_REASONS}
             rows.append((threshold, stem, sum(i in right for i in accepted) / len(accepted),
                          1 - len(accepted) / len(facts), sum(i not in accepted for i in wrong), len(wrong)))
     print("| threshold | scan | accepted P | review rate | wrong → review |")

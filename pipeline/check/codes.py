@@ -14,18 +14,14 @@ from dataclasses import replace
 
 from rapidfuzz import fuzz
 
-from models import TableKind
+from models import FUNCTIONAL_CODE_KINDS, SIDE_BY_SIDE_KINDS, ReviewReason, TableKind
 from pipeline.check.catalog import Catalog, Kind
 from pipeline.interpret.facts import DraftFact
 from pipeline.code_syntax import CATALOG_CODE_LOST_LETTER, FUNCTIONAL_CODE
 from pipeline.text import normalize, strip_enumeration
 
 # Tables whose class rows (一、一般公共服务支出) imply a functional class code.
-_CLASS_ROW_TABLES = frozenset({TableKind.INCOME_EXPENDITURE_SUMMARY, TableKind.APPROPRIATION_SUMMARY})
-_FUNCTIONAL_TABLES = frozenset({
-    TableKind.INCOME_SUMMARY, TableKind.EXPENDITURE_SUMMARY, TableKind.GENERAL_BUDGET_EXPENDITURE,
-    TableKind.GOV_FUND_INCOME, TableKind.GOV_FUND_EXPENDITURE, TableKind.STATE_CAPITAL,
-})
+_CLASS_ROW_TABLES = SIDE_BY_SIDE_KINDS
 _TOTAL_WORDS = ("合计", "总计", "小计")
 
 
@@ -60,7 +56,7 @@ def _restore_catalog_letters(drafts: list[DraftFact]) -> list[DraftFact]:
             elif match and letter:
                 draft = replace(draft, code=f"{letter}{match.group(1)}")
             else:
-                draft = replace(draft, code=None, reasons=draft.reasons + ("unmatched_label",))
+                draft = replace(draft, code=None, reasons=draft.reasons + (ReviewReason.UNMATCHED_LABEL,))
         out.append(draft)
     return out
 
@@ -72,17 +68,17 @@ def _printed_names(drafts: list[DraftFact]) -> dict[str, dict[str, int]]:
     """
     rows: dict[str, dict[str, set[tuple[int, int]]]] = defaultdict(lambda: defaultdict(set))
     for draft in drafts:
-        if draft.kind in _FUNCTIONAL_TABLES and draft.code and draft.labels:
+        if draft.kind in FUNCTIONAL_CODE_KINDS and draft.code and draft.labels:
             rows[draft.code][label_key(draft.labels[0])].add((draft.table_index, draft.row))
     return {code: {label: len(where) for label, where in labels.items()} for code, labels in rows.items()}
 
 
 def _check_printed(draft: DraftFact, printed: dict[str, dict[str, int]], catalog: Catalog) -> DraftFact:
-    if draft.kind not in _FUNCTIONAL_TABLES or not draft.code:
+    if draft.kind not in FUNCTIONAL_CODE_KINDS or not draft.code:
         return draft
     code = draft.code
     if not FUNCTIONAL_CODE.match(code):
-        return replace(draft, reasons=draft.reasons + ("code_name_mismatch",))
+        return replace(draft, reasons=draft.reasons + (ReviewReason.CODE_NAME_MISMATCH,))
     label = label_key(draft.labels[0]) if draft.labels else ""
     names = printed.get(code, {})
     agreeing = names.get(label, 0) - 1  # the other printed rows with this very name
@@ -90,7 +86,7 @@ def _check_printed(draft: DraftFact, printed: dict[str, dict[str, int]], catalog
     # Other tables repeat the row (tables 2, 3, 5): the name must win there, or the catalog agree.
     if (agreeing >= 1 and agreeing >= disagreeing) or _catalog_agrees(catalog, code, label):
         return draft
-    return replace(draft, reasons=draft.reasons + ("code_name_mismatch",))
+    return replace(draft, reasons=draft.reasons + (ReviewReason.CODE_NAME_MISMATCH,))
 
 
 def _catalog_agrees(catalog: Catalog, code: str, label: str) -> bool:
@@ -117,7 +113,7 @@ def _imply(draft: DraftFact, printed: dict[str, dict[str, int]], catalog: Catalo
     else:
         return draft
     if code is None:
-        return replace(draft, reasons=draft.reasons + ("unmatched_label",))
+        return replace(draft, reasons=draft.reasons + (ReviewReason.UNMATCHED_LABEL,))
     return replace(draft, code=code, code_source="implied")
 
 

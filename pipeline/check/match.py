@@ -20,7 +20,7 @@ from dataclasses import replace
 
 from rapidfuzz import fuzz
 
-from models import TableKind
+from models import UNIT_ROW_KINDS, ReviewReason, TableKind
 from pipeline.check.catalog import Catalog, Kind
 from pipeline.interpret.facts import DraftFact
 from pipeline.text import collapse_doubled, normalize, strip_enumeration
@@ -30,7 +30,6 @@ _CODE_NAME_SCORE = 90.0
 # Names a document repeats: printings this close are the same name.
 _SAME_NAME_SCORE = 80.0
 _UNIT_KEYS = ("实施单位",)
-_UNIT_TABLES = frozenset({TableKind.PROJECT_CURRENT, TableKind.PROJECT_CARRYOVER, TableKind.OPERATING_EXPENSES})
 
 
 def match_key(text: str) -> str:
@@ -53,7 +52,7 @@ def _catalog_row(draft: DraftFact, catalog: Catalog, threshold: float) -> DraftF
     if entry is None:
         entry = _by_name_near_code(draft, catalog)
         if entry is None:
-            return replace(draft, reasons=draft.reasons + ("unmatched_label",))
+            return replace(draft, reasons=draft.reasons + (ReviewReason.UNMATCHED_LABEL,))
         draft = replace(draft, code=entry.code)
     column = _CATALOG_LEVEL_COLUMNS.get(entry.level)
     if column and draft.column != column:
@@ -61,7 +60,7 @@ def _catalog_row(draft: DraftFact, catalog: Catalog, threshold: float) -> DraftF
         draft = replace(draft, column=column)
     score = fuzz.ratio(match_key(draft.value), normalize(entry.name))
     if score < threshold:
-        return replace(draft, reasons=draft.reasons + ("code_name_mismatch",))
+        return replace(draft, reasons=draft.reasons + (ReviewReason.CODE_NAME_MISMATCH,))
     return replace(draft, value=entry.name, labels=(entry.name,))
 
 
@@ -95,7 +94,7 @@ def _harmonise_units(drafts: list[DraftFact]) -> list[DraftFact]:
     """Unit names printed in the project tables and the forms' 实施单位 agree on one spelling."""
     printings: Counter[str] = Counter()
     for d in drafts:
-        if d.kind in _UNIT_TABLES and d.labels:
+        if d.kind in UNIT_ROW_KINDS and d.labels:
             # A ledger table's row label outweighs a form's free text (2 : 1).
             printings[d.labels[0]] += 2
         elif d.labels and d.labels[0] in _UNIT_KEYS and d.value_kind == "text":

@@ -29,12 +29,11 @@ from decimal import Decimal
 from enum import StrEnum
 from types import MappingProxyType
 
-from models import TableKind
+from models import ReviewReason, TableKind
 from pipeline.interpret.facts import DraftFact
 from pipeline.text import normalize, parse_decimal, strip_enumeration
 
 __all__ = [
-    "NARRATIVE_MISMATCH",
     "apply_narrative_checks",
     "NARRATIVE_TARGETS",
     "CellTarget",
@@ -46,10 +45,6 @@ __all__ = [
     "column_key",
     "read_narrative_figures",
 ]
-
-# The review reason a caller adds to a fact the prose contradicts.
-NARRATIVE_MISMATCH = "narrative_mismatch"
-
 
 class NarrativeMeasure(StrEnum):
     INCOME_TOTAL = "income_total"  # 预算收入总计 (本年收入 + 上年结转)
@@ -361,7 +356,7 @@ class NarrativeCheck:
     figure: NarrativeFigure
     verdict: NarrativeVerdict
     agreeing: tuple[int, ...]  # positions in ``drafts`` of the facts that print the amount
-    disagreeing: tuple[int, ...]  # ... and of those that print another (reason NARRATIVE_MISMATCH)
+    disagreeing: tuple[int, ...]  # ... and of those that print another (reason narrative_mismatch)
 
 
 # Powers of ten of each money unit, in 元.
@@ -443,7 +438,7 @@ def apply_narrative_checks(drafts: Sequence[DraftFact], checks: Sequence[Narrati
     out = []
     for draft, n_passed, n_failed in zip(drafts, passed, failed):
         if n_passed or n_failed:
-            reasons = draft.reasons + ((NARRATIVE_MISMATCH,) if n_failed and NARRATIVE_MISMATCH not in draft.reasons else ())
+            reasons = draft.reasons + ((ReviewReason.NARRATIVE_MISMATCH,) if n_failed and ReviewReason.NARRATIVE_MISMATCH not in draft.reasons else ())
             draft = replace(draft, checks_passed=draft.checks_passed + n_passed,
                             checks_failed=draft.checks_failed + n_failed, reasons=reasons)
         out.append(draft)

@@ -25,7 +25,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from models import TableKind
+from models import FORM_KINDS, SIDE_BY_SIDE_KINDS, ReviewReason, TableKind
 from pipeline.interpret.facts import DraftFact
 from pipeline.text import normalize, strip_enumeration
 
@@ -73,7 +73,7 @@ def validate(drafts: list[DraftFact], logical_table: dict[int, int]) -> Outcome:
         rounding = abs(_difference(identity, numbers)) == _CENT and all(
             by_cell[c].evidence.ocr_confidence >= _CONFIDENT_OCR for c in identity.total + identity.parts if c in by_cell)
         for cell in identity.total + identity.parts:
-            reasons[cell].add("rounding_difference" if rounding else identity.reason)
+            reasons[cell].add(ReviewReason.ROUNDING_DIFFERENCE if rounding else identity.reason)
     satisfied: dict[CellId, int] = defaultdict(int)
     for identity in identities:
         if identity not in still:
@@ -84,9 +84,9 @@ def validate(drafts: list[DraftFact], logical_table: dict[int, int]) -> Outcome:
         cell = _cell(draft)
         extra = tuple(sorted(reasons.get(cell, ())))
         if cell in corrected:
-            draft = replace(draft, value=format(corrected[cell], "f"), reasons=draft.reasons + ("corrected_by_arithmetic",))
+            draft = replace(draft, value=format(corrected[cell], "f"), reasons=draft.reasons + (ReviewReason.CORRECTED_BY_ARITHMETIC,))
         out.append(replace(draft, reasons=draft.reasons + extra, checks_passed=satisfied.get(cell, 0),
-                           checks_failed=sum(1 for r in extra if r != "rounding_difference")))
+                           checks_failed=sum(1 for r in extra if r != ReviewReason.ROUNDING_DIFFERENCE)))
     return Outcome(drafts=out, identities_checked=len(identities), identities_failed=len(still),
                    corrections=len(corrected))
 
@@ -122,7 +122,7 @@ def _row_identities(drafts: list[DraftFact]) -> list[Identity]:
     columns: dict[tuple[int, int], set[tuple[int, str]]] = defaultdict(set)  # (table, row) -> its amount columns
     table_columns: dict[int, dict[str, int]] = defaultdict(dict)
     for d in drafts:
-        if d.value_kind == "number" and d.kind not in _FORM_KINDS:
+        if d.value_kind == "number" and d.kind not in _NOT_LEDGERS:
             table_columns[d.table_index][d.column] = d.col
             columns[(d.table_index, d.row)].add((d.col, d.column))
     identities = []
@@ -139,7 +139,7 @@ def _row_identities(drafts: list[DraftFact]) -> list[Identity]:
             rows = {r for (t, r) in columns if t == table}
             for row in rows:
                 identities.append(Identity(total=((table, row, col),), parts=tuple((table, row, c) for c in siblings),
-                                           reason="row_sum_mismatch"))
+                                           reason=ReviewReason.ROW_SUM_MISMATCH))
     return identities
 
 
@@ -149,7 +149,8 @@ def _side(path: str) -> str:
     return top if top in ("收入", "支出") else ""
 
 
-_FORM_KINDS = frozenset({TableKind.PERFORMANCE_OVERALL, TableKind.PERFORMANCE_PROJECT, TableKind.PROCUREMENT_CATALOG})
+# Kinds without row, hierarchy or total identities of the ledger kind.
+_NOT_LEDGERS = FORM_KINDS | {TableKind.PROCUREMENT_CATALOG}
 
 
 def _hierarchy_identities(drafts: list[DraftFact], logical_table: dict[int, int]) -> list[Identity]:
@@ -157,7 +158,7 @@ def _hierarchy_identities(drafts: list[DraftFact], logical_table: dict[int, int]
     cells: dict[tuple[int, str], dict[str, list[CellId]]] = defaultdict(lambda: defaultdict(list))
     totals: dict[tuple[int, str], list[CellId]] = defaultdict(list)
     for d in drafts:
-        if d.value_kind != "number" or d.kind in _FORM_KINDS or d.kind in _SIDE_BY_SIDE:
+        if d.value_kind != "number" or d.kind in _NOT_LEDGERS or d.kind in SIDE_BY_SIDE_KINDS:
             continue
         key = (logical_table.get(d.table_index, d.table_index), d.column)
         if d.code and d.code.isdigit():
@@ -171,15 +172,14 @@ def _hierarchy_identities(drafts: list[DraftFact], logical_table: dict[int, int]
             children = [c for c in codes if len(c) == len(code) + 2 and c.startswith(code)]
             if children and len(own) == 1:
                 parts = tuple(cell for child in sorted(children) for cell in by_code[child])
-                identities.append(Identity(total=tuple(own), parts=parts, reason="hierarchy_sum_mismatch"))
+                identities.append(Identity(total=tuple(own), parts=parts, reason=ReviewReason.HIERARCHY_SUM_MISMATCH))
         classes = sorted(c for c in codes if len(c) == 3)
         if classes and len(totals.get(key, [])) == 1:
             parts = tuple(cell for c in classes for cell in by_code[c])
-            identities.append(Identity(total=tuple(totals[key]), parts=parts, reason="hierarchy_sum_mismatch"))
+            identities.append(Identity(total=tuple(totals[key]), parts=parts, reason=ReviewReason.HIERARCHY_SUM_MISMATCH))
     return identities
 
 
-_SIDE_BY_SIDE = frozenset({TableKind.INCOME_EXPENDITURE_SUMMARY, TableKind.APPROPRIATION_SUMMARY})
 
 
 def _summary_identities(drafts: list[DraftFact], logical_table: dict[int, int]) -> list[Identity]:
@@ -187,7 +187,7 @@ def _summary_identities(drafts: list[DraftFact], logical_table: dict[int, int]) 
     identities = []
     by_column: dict[tuple[int, str], list[DraftFact]] = defaultdict(list)
     for d in drafts:
-        if d.kind in _SIDE_BY_SIDE and d.value_kind == "number" and d.labels:
+        if d.kind in SIDE_BY_SIDE_KINDS and d.value_kind == "number" and d.labels:
             by_column[(logical_table.get(d.table_index, d.table_index), d.column)].append(d)
     for (table, column), facts in by_column.items():
         facts.sort(key=lambda d: (d.table_index, d.row))
@@ -198,7 +198,7 @@ def _summary_identities(drafts: list[DraftFact], logical_table: dict[int, int]) 
             above = [f for f in facts[:index] if strip_enumeration(normalize(f.labels[0])) != normalize(f.labels[0])]
             if above:
                 identities.append(Identity(total=(_cell(fact),), parts=tuple(_cell(f) for f in above),
-                                           reason="hierarchy_sum_mismatch"))
+                                           reason=ReviewReason.HIERARCHY_SUM_MISMATCH))
     return identities
 
 
@@ -212,7 +212,7 @@ def _cross_table_identities(drafts: list[DraftFact]) -> list[Identity]:
 
     def pair(a: tuple[TableKind, str, str], b: tuple[TableKind, str, str]) -> list[Identity]:
         if a in first and b in first:
-            return [Identity(total=(first[a],), parts=(first[b],), reason="cross_table_mismatch")]
+            return [Identity(total=(first[a],), parts=(first[b],), reason=ReviewReason.CROSS_TABLE_MISMATCH)]
         return []
 
     identities: list[Identity] = []

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
-from models import BBox, Evidence, GridCell, ReviewReason, TableKind, combine
+from models import FORM_KINDS, BBox, Evidence, GridCell, ReviewReason, TableKind, combine
 from pipeline.interpret.resolve import ResolvedTable
 from pipeline.code_syntax import CATALOG_CODE_LOST_LETTER, clean_code, is_code
 from pipeline.interpret.structure import ColumnGroup
@@ -38,15 +38,11 @@ class DraftFact:
     # What the readings of the value, label and code cells say, combined (models.evidence).
     evidence: Evidence
     bbox: BBox  # fractions of the page
-    reasons: tuple[str, ...]
+    reasons: tuple[ReviewReason, ...]
     form: str | None = None  # forms only: the form's subject (项目名称 or 部门名称)
     gov_code: str | None = None  # economic rows: the 政府预算支出经济分类 code
     checks_passed: int = 0  # arithmetic identities this cell satisfies (pipeline.check.validate)
     checks_failed: int = 0  # ... and breaks
-
-
-UNREAD_MARK = ReviewReason.UNREAD_MARK.value
-UNBALANCED_BRACKETS = ReviewReason.UNBALANCED_BRACKETS.value
 
 
 def with_unread_mark_reasons(drafts: Iterable[DraftFact]) -> list[DraftFact]:
@@ -57,14 +53,14 @@ def with_unread_mark_reasons(drafts: Iterable[DraftFact]) -> list[DraftFact]:
     too; the ink is the only witness.  A value some check confirms is right whatever a speck
     near it looks like.
     """
-    return _with_reason(drafts, UNREAD_MARK, lambda d: bool(d.evidence.unread_marks) and not d.checks_passed)
+    return _with_reason(drafts, ReviewReason.UNREAD_MARK, lambda d: bool(d.evidence.unread_marks) and not d.checks_passed)
 
 
 def with_bracket_reasons(drafts: Iterable[DraftFact]) -> list[DraftFact]:
     """The drafts with ``unbalanced_brackets`` where the value or a label opens a bracket it
     never closes, or closes one it never opened: the reading lost a mark.  Checked whatever
     the arithmetic says: a number's row label is part of the fact."""
-    return _with_reason(drafts, UNBALANCED_BRACKETS,
+    return _with_reason(drafts, ReviewReason.UNBALANCED_BRACKETS,
                         lambda d: not all(brackets_balanced(text) for text in (d.value, *d.labels)))
 
 
@@ -75,9 +71,9 @@ def _with_reason(drafts: Iterable[DraftFact], reason: str,
 
 
 def draft_facts(index: int, table: ResolvedTable) -> list[DraftFact]:
-    if table.kind in (TableKind.PERFORMANCE_OVERALL, TableKind.PERFORMANCE_PROJECT):
+    if table.kind in FORM_KINDS:
         return []  # forms span pages: pipeline.interpret.forms.form_facts_for_document reads them over the document
-    if table.layout is None or table.kind == TableKind.UNKNOWN:
+    if table.layout is None:
         return []
     if table.kind == TableKind.PROCUREMENT_CATALOG:
         return _catalog_facts(index, table)
@@ -86,6 +82,9 @@ def draft_facts(index: int, table: ResolvedTable) -> list[DraftFact]:
     for row in range(table.layout.header_rows, grid.n_rows):
         for group in table.layout.groups:
             facts.extend(_group_facts(index, table, row, group))
+    if table.kind == TableKind.UNKNOWN:
+        # Read as a ledger so nothing printed is lost, and shown to an operator: no kind vouches for it.
+        return [replace(f, reasons=f.reasons + (ReviewReason.UNKNOWN_TABLE,)) for f in facts]
     return facts
 
 
@@ -161,7 +160,7 @@ def _normalise_value(text: str) -> tuple[str, str, tuple[str, ...]]:
     number = parse_decimal(text)
     if number is not None:
         return format(number, "f"), "number", ()
-    return " ".join(text.split()), "text", ("unparseable_number",)
+    return " ".join(text.split()), "text", (ReviewReason.UNPARSEABLE_NUMBER,)
 
 
 def _catalog_facts(index: int, table: ResolvedTable) -> list[DraftFact]:
@@ -178,7 +177,7 @@ def _catalog_facts(index: int, table: ResolvedTable) -> list[DraftFact]:
                 continue
             name = cell.text.strip()
             facts.append(_fact(index, table, cell, code, (name,), name, "text", None,
-                               () if code else ("unmatched_label",), [code_cell]))
+                               () if code else (ReviewReason.UNMATCHED_LABEL,), [code_cell]))
     return facts
 
 

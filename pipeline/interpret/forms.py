@@ -37,12 +37,10 @@ from importlib import resources
 
 from rapidfuzz import fuzz, process
 
-from models import Evidence, Grid, GridCell, TableKind, combine
+from models import FORM_KINDS, Evidence, Grid, GridCell, ReviewReason, TableKind, combine
 from pipeline.interpret.facts import DraftFact
 from pipeline.interpret.resolve import ResolvedTable
 from pipeline.text import confusion_key, normalize, parse_decimal, strip_enumeration
-
-FORM_KINDS = frozenset({TableKind.PERFORMANCE_OVERALL, TableKind.PERFORMANCE_PROJECT})
 
 # rapidfuzz ratio (0..100) a cell needs to count as a vocabulary key.  Low enough
 # for two damaged characters in a seven-character key (实施期安全总额 scores 71
@@ -557,7 +555,7 @@ def column_facts(place: Place, row: int, block: ColumnBlock, reads: Sequence[Cel
         keys = [r for r in reads if r.role in KEY_ROLES]
         owner = _key_label(keys[0]) if keys else None
     labels = (owner,) if owner is not None else ()
-    reasons = () if owner is not None else ("unmatched_label",)
+    reasons = () if owner is not None else (ReviewReason.UNMATCHED_LABEL,)
     pieces: list[tuple[str, list[CellRead]]] = []  # per column, the value cells under it, left to right
     for read in reads:
         if not read.new or not read.text or read.role in KEY_ROLES or read.role in LAYOUT_ROLES:
@@ -647,7 +645,7 @@ def _pair_fact(place: Place, key: CellRead, cell: GridCell, text: str, in_money_
                state: FormState) -> DraftFact:
     matched = key.match is not None
     label = _key_label(key)
-    reasons: tuple[str, ...] = () if matched else ("unmatched_label",)
+    reasons: tuple[str, ...] = () if matched else (ReviewReason.UNMATCHED_LABEL,)
     number = parse_decimal(text)
     money = key.role in MONEY_ROLES or (not matched and in_money_section and number is not None)
     confidence_cells = (label,)
@@ -656,7 +654,7 @@ def _pair_fact(place: Place, key: CellRead, cell: GridCell, text: str, in_money_
     unit = state.unit or _DEFAULT_UNIT
     if number is None:
         return draft(place, cell, confidence_cells, "", normalize(text), "text", unit,
-                     reasons + ("unparseable_number",), state.subject)
+                     reasons + (ReviewReason.UNPARSEABLE_NUMBER,), state.subject)
     return draft(place, cell, confidence_cells, "", format(number, "f"), "number", unit, reasons,
                  state.subject)
 
@@ -712,10 +710,10 @@ def checked_sums(facts: list[DraftFact]) -> list[DraftFact]:
         if len(fixes) == 1:
             position, value = fixes[0]
             out[position] = replace(facts[position], value=value,
-                                    reasons=facts[position].reasons + ("corrected_by_arithmetic",))
+                                    reasons=facts[position].reasons + (ReviewReason.CORRECTED_BY_ARITHMETIC,))
             continue
         for position in members:
-            out[position] = replace(out[position], reasons=out[position].reasons + ("row_sum_mismatch",))
+            out[position] = replace(out[position], reasons=out[position].reasons + (ReviewReason.ROW_SUM_MISMATCH,))
     return out
 
 

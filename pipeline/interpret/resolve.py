@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz
 
-from models import PageResult, PageTable, TableKind
+from models import FORM_KINDS, PageResult, PageTable, TableKind
 from pipeline.interpret.classify import classify_by_signature, classify_title
 from pipeline.interpret.structure import TableLayout, analyse
 from pipeline.text import normalize
@@ -20,7 +20,6 @@ _UNIT = re.compile(r"单位[:：]?\s*(万元|千元|亿元|元)")
 # Header rows that agree this well (rapidfuzz ratio) are the same header repeated.
 _SAME_HEADER_SCORE = 85.0
 _SAME_COLUMNS_SHARE = 0.6
-_LEDGER_FREE_KINDS = frozenset({TableKind.PERFORMANCE_OVERALL, TableKind.PERFORMANCE_PROJECT})
 _DEFAULT_UNITS = {TableKind.PERFORMANCE_PROJECT: "元", TableKind.PROCUREMENT_CATALOG: None}
 
 
@@ -61,7 +60,7 @@ def _resolve_one(page: PageResult, table: PageTable, previous: ResolvedTable | N
     if by_signature is not None:
         return _make(page, table, by_signature.kind, by_signature.score, "", unit, continued=False, previous=None,
                      layout=layout)
-    if previous is not None and previous.kind in _LEDGER_FREE_KINDS:
+    if previous is not None and previous.kind in FORM_KINDS:
         # A form running onto the next page: no title, no header, same form.
         return _make(page, table, previous.kind, previous.kind_score * 0.9, previous.title, previous.unit,
                      continued=True, previous=previous)
@@ -73,7 +72,7 @@ def _make(page: PageResult, table: PageTable, kind: TableKind, score: float, tit
     """``layout``: the grid's analysis when the caller already made it."""
     if unit is None and kind in _DEFAULT_UNITS:
         unit = _DEFAULT_UNITS[kind]
-    if kind in _LEDGER_FREE_KINDS:
+    if kind in FORM_KINDS:
         layout = None
     else:
         layout = layout or analyse(table.grid)

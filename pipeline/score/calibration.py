@@ -18,7 +18,7 @@ from importlib import resources
 
 import numpy as np
 
-from models import TableKind
+from models import DOUBTING_REASONS, FORM_KINDS, ReviewReason, TableKind
 from pipeline.interpret.facts import DraftFact
 
 FEATURES = (
@@ -39,10 +39,6 @@ FEATURES = (
 )
 # Ems of unexplained ink beyond this count as fully unexplained (a dropped glyph is ~1).
 _INK_CAP_EMS = 1.5
-DOUBT_REASONS = frozenset({"unparseable_number", "unmatched_label", "code_name_mismatch", "row_sum_mismatch",
-                           "hierarchy_sum_mismatch", "cross_table_mismatch", "narrative_mismatch", "unread_mark",
-                           "unbalanced_brackets"})
-_FORMS = frozenset({TableKind.PERFORMANCE_OVERALL, TableKind.PERFORMANCE_PROJECT})
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,13 +62,13 @@ def features(draft: DraftFact) -> np.ndarray:
         math.log(ocr / (1 - ocr)),
         min(draft.checks_passed, 3) / 3,
         1.0 if draft.checks_failed else 0.0,
-        1.0 if reasons & DOUBT_REASONS else 0.0,
+        1.0 if reasons & DOUBTING_REASONS else 0.0,
         1.0 if draft.value_kind == "text" else 0.0,
-        1.0 if draft.kind in _FORMS else 0.0,
+        1.0 if draft.kind in FORM_KINDS else 0.0,
         1.0 if draft.kind == TableKind.PROCUREMENT_CATALOG else 0.0,
         min(len(draft.value), 60) / 20,
-        1.0 if "corrected_by_arithmetic" in reasons else 0.0,
-        1.0 if "rounding_difference" in reasons else 0.0,
+        1.0 if ReviewReason.CORRECTED_BY_ARITHMETIC in reasons else 0.0,
+        1.0 if ReviewReason.ROUNDING_DIFFERENCE in reasons else 0.0,
         1.0 if evidence.agreement is not None else 0.0,
         # Whether, not how much: beyond one character, the size of a disagreement is mostly the
         # second engine's own noise (a graded feature got a positive weight when fitted).

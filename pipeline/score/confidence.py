@@ -10,14 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from models import Fact
+from models import DOUBTING_REASONS, Fact, ReviewReason
 from pipeline.score.calibration import packaged_model
 from pipeline.interpret.facts import DraftFact
 
 # A fact with a failed check is worth at most this much confidence.
 _FAILED_CHECK_CAP = 0.5
-# Reasons that explain a fact without doubting it.
-INFORMATIONAL_REASONS = frozenset({"corrected_by_arithmetic", "rounding_difference"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +25,7 @@ class DocumentIdentity:
 
 
 def finish(draft: DraftFact, document: DocumentIdentity, accept_threshold: float) -> Fact:
-    doubts = [r for r in draft.reasons if r not in INFORMATIONAL_REASONS]
+    doubts = [r for r in draft.reasons if r in DOUBTING_REASONS]
     model = packaged_model()
     if model is not None:
         # The model already weighs failed checks; capping would spoil its calibration.
@@ -40,7 +38,7 @@ def finish(draft: DraftFact, document: DocumentIdentity, accept_threshold: float
     if confidence < accept_threshold and not doubts:
         # Name the evidence an operator can check: the engines' disagreement when there is one.
         disagree = draft.evidence.agreement is not None and draft.evidence.agreement < 1.0
-        reasons.append("ocr_engines_disagree" if disagree else "low_ocr_confidence")
+        reasons.append(ReviewReason.OCR_ENGINES_DISAGREE if disagree else ReviewReason.LOW_OCR_CONFIDENCE)
     status = "accepted" if confidence >= accept_threshold and not doubts else "needs_review"
     return Fact(
         document=document.sha256,

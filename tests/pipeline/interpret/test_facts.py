@@ -6,7 +6,7 @@ from dataclasses import replace
 
 
 from _tables import GBE_HEADER, PAGE_H, PAGE_W, SUMMARY_HEADER, make_grid, page
-from models import Evidence, TableKind
+from models import Evidence, ReviewReason, TableKind
 from pipeline.interpret.facts import DraftFact, draft_facts
 from pipeline.interpret.resolve import resolve_tables
 from pipeline.settings import Settings
@@ -101,8 +101,10 @@ def test_ocr_confidence_is_the_weakest_of_value_label_and_code() -> None:
     assert [f.evidence.ocr_confidence for f in facts] == [0.6, 0.99]
 
 
-def test_unknown_tables_give_no_facts() -> None:
-    assert facts_of(page(1, ([], make_grid(GBE_HEADER + [["201", "一般公共服务支出", "1.00", "", ""]])))) == []
+def test_an_unknown_table_is_read_as_a_ledger_and_every_fact_of_it_is_marked() -> None:
+    (fact,) = facts_of(page(1, ([], make_grid(GBE_HEADER + [["201", "一般公共服务支出", "1.00", "", ""]]))))
+    assert (fact.kind, fact.code, fact.labels, fact.value) == (TableKind.UNKNOWN, "201", ("一般公共服务支出",), "1.00")
+    assert fact.reasons == (ReviewReason.UNKNOWN_TABLE,)
 
 
 def test_catalog_rows_give_code_name_and_level() -> None:
