@@ -9,12 +9,16 @@ Identities come from the tables' own structure, never from a sample:
 * summaries: 本年收入合计 / 本年支出合计 equal the enumerated rows above them;
 * across tables: the same class in 预算收支总表 and 预算支出总表; 基本支出 of the
   分经济科目表 and of the 支出总表; 项目支出预算表 totals and the 项目支出 column;
-  三公 rows and the economic rows 公务接待费 / 公务用车运行维护费.
+  三公 rows and the economic rows 公务接待费 / 公务用车运行维护费;
+* forms: a total (合计, 实施期资金总额) equals the amounts printed under it in its
+  column, and two printings of one total in a form are equal.
 
-A failing identity marks its cells for review.  When the failures pin one cell
-and exactly one OCR-plausible reading of it (one digit changed, a decimal point
-lost or added) satisfies every identity it takes part in, the cell is corrected
-(``raw`` kept, reason ``corrected_by_arithmetic``).  A difference of exactly one
+A failing identity marks its cells for review.  Failures that share a cell are
+looked at together: when they pin one cell and exactly one OCR-plausible reading
+of it (one digit changed, a decimal point lost or added) satisfies every identity
+it takes part in, the cell is corrected (``raw`` kept, reason
+``corrected_by_arithmetic``).  Failures elsewhere in the document do not stand
+in the way.  A difference of exactly one
 cent with every cell read confidently is the document's own rounding: flagged
 ``rounding_difference``, never "fixed".
 """
@@ -27,6 +31,7 @@ from decimal import Decimal
 
 from models import FORM_KINDS, SIDE_BY_SIDE_KINDS, ReviewReason, TableKind
 from pipeline.interpret.facts import DraftFact
+from pipeline.interpret.forms import Role, vocabulary as form_vocabulary
 from pipeline.text import normalize, strip_enumeration
 
 CellId = tuple[int, int, int]  # (table_index, row, col)
@@ -40,7 +45,7 @@ _TOTAL_LABELS = ("合计", "总计")
 class Identity:
     total: tuple[CellId, ...]  # cells summed on the left (usually one)
     parts: tuple[CellId, ...]  # cells summed on the right
-    reason: str  # row_sum_mismatch | hierarchy_sum_mismatch | cross_table_mismatch
+    reason: ReviewReason  # row_sum_mismatch | hierarchy_sum_mismatch | cross_table_mismatch
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,17 +66,20 @@ def validate(drafts: list[DraftFact], logical_table: dict[int, int]) -> Outcome:
     by_cell = {_cell(d): d for d in drafts}
     identities = (_row_identities(drafts) + _hierarchy_identities(drafts, logical_table)
                   + _summary_identities(drafts, logical_table))
-    identities += _cross_table_identities(drafts)
+    identities += _cross_table_identities(drafts) + _form_identities(drafts, logical_table)
     identities = [i for i in identities if any(c in numbers for c in i.total + i.parts)]
     failing = [i for i in identities if _difference(i, numbers) != 0]
-    corrected = _correct(failing, identities, numbers, by_cell)
+    corrected: dict[CellId, Decimal] = {}
+    for cluster in _clusters(failing):
+        # The document's own rounding is flagged, never "fixed" by changing a digit.
+        if not all(_is_rounding(i, numbers, by_cell) for i in cluster):
+            corrected.update(_correct(cluster, identities, numbers, by_cell))
     for cell, value in corrected.items():
         numbers[cell] = value
     still = [i for i in identities if _difference(i, numbers) != 0]
     reasons: dict[CellId, set[str]] = defaultdict(set)
     for identity in still:
-        rounding = abs(_difference(identity, numbers)) == _CENT and all(
-            by_cell[c].evidence.ocr_confidence >= _CONFIDENT_OCR for c in identity.total + identity.parts if c in by_cell)
+        rounding = _is_rounding(identity, numbers, by_cell)
         for cell in identity.total + identity.parts:
             reasons[cell].add(ReviewReason.ROUNDING_DIFFERENCE if rounding else identity.reason)
     satisfied: dict[CellId, int] = defaultdict(int)
@@ -231,12 +239,69 @@ def _cross_table_identities(drafts: list[DraftFact]) -> list[Identity]:
     return identities
 
 
+def _form_identities(drafts: list[DraftFact], logical_table: dict[int, int]) -> list[Identity]:
+    """A form's money: each total equals the amounts printed under it in its grid column, down to the
+    next total; and the printings of one total in one form (合计 under both 按资金来源 and 按资金使用)
+    are equal, so a part, not the twice-confirmed total, is what a one-digit correction may change."""
+    totals = {key.key for key in form_vocabulary() if key.role == Role.MONEY_TOTAL}
+    columns: dict[tuple[int, int], list[DraftFact]] = defaultdict(list)
+    printings: dict[tuple[int, tuple[str, ...]], list[CellId]] = defaultdict(list)
+    for d in drafts:
+        if d.kind in FORM_KINDS and d.value_kind == "number" and d.labels:
+            columns[(d.table_index, d.col)].append(d)
+            if d.labels[0] in totals:
+                printings[(logical_table.get(d.table_index, d.table_index), d.labels)].append(_cell(d))
+    identities = []
+    for facts in columns.values():
+        facts.sort(key=lambda d: d.row)
+        starts = [i for i, d in enumerate(facts) if d.labels[0] in totals]
+        for n, start in enumerate(starts):
+            parts = facts[start + 1:starts[n + 1] if n + 1 < len(starts) else len(facts)]
+            if parts:
+                identities.append(Identity(total=(_cell(facts[start]),), parts=tuple(_cell(p) for p in parts),
+                                           reason=ReviewReason.ROW_SUM_MISMATCH))
+    for cells in printings.values():
+        identities += [Identity(total=(cells[0],), parts=(other,), reason=ReviewReason.ROW_SUM_MISMATCH)
+                       for other in cells[1:]]
+    return identities
+
+
 # --- correction -------------------------------------------------------------------
+
+
+def _is_rounding(identity: Identity, numbers: dict[CellId, Decimal], by_cell: dict[CellId, DraftFact]) -> bool:
+    """Off by exactly one cent with every cell read confidently: the document's own rounding."""
+    return abs(_difference(identity, numbers)) == _CENT and all(
+        by_cell[c].evidence.ocr_confidence >= _CONFIDENT_OCR for c in identity.total + identity.parts if c in by_cell)
+
+
+def _clusters(failing: list[Identity]) -> list[list[Identity]]:
+    """Failing identities grouped by the cells they share (connected components), in document order."""
+    owner: dict[CellId, int] = {}
+    parent = list(range(len(failing)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for index, identity in enumerate(failing):
+        for cell in identity.total + identity.parts:
+            if cell in owner:
+                parent[root(index)] = root(owner[cell])
+            else:
+                owner[cell] = index
+    groups: dict[int, list[Identity]] = defaultdict(list)
+    for index, identity in enumerate(failing):
+        groups[root(index)].append(identity)
+    return list(groups.values())
 
 
 def _correct(failing: list[Identity], identities: list[Identity], numbers: dict[CellId, Decimal],
              by_cell: dict[CellId, DraftFact]) -> dict[CellId, Decimal]:
-    """The one cell (if any) whose OCR-plausible re-reading satisfies every identity it is in."""
+    """The one cell (if any) that every identity of ``failing`` involves and whose OCR-plausible
+    re-reading satisfies every identity it is in."""
     if not failing:
         return {}
     suspects = set.intersection(*(set(i.total + i.parts) for i in failing))

@@ -22,6 +22,8 @@ with ``continued=True``.  Forms are therefore read over the whole document,
 with the open block (indicator or column block), the unit and the subject
 carried from page to page.  Every fact carries the form's subject: its
 项目名称, or the 部门名称 of the 整体 form without a leading code (029-).
+Whether its money adds up is checked with every other table's arithmetic, by
+pipeline.check.validate.
 """
 
 from __future__ import annotations
@@ -30,7 +32,6 @@ import csv
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from decimal import Decimal
 from enum import StrEnum
 from functools import cache
 from importlib import resources
@@ -487,7 +488,7 @@ def facts_of_form(form: Sequence[Place]) -> list[DraftFact]:
             facts.extend(row_facts)
     # Facts read before the subject (a form whose name row comes later) take the form's first subject.
     first_subject = next((f.form for f in facts if f.form), None)
-    return checked_sums([f if f.form else replace(f, form=first_subject) for f in facts])
+    return [f if f.form else replace(f, form=first_subject) for f in facts]
 
 
 def row_facts_of(place: Place, row: int, state: FormState) -> tuple[FormState, list[DraftFact]]:
@@ -682,87 +683,3 @@ def draft(place: Place, cell: GridCell, labels: Sequence[Label], column: str, va
         reasons=reasons,
         form=subject,
     )
-
-
-
-# --- arithmetic -------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class SumGroup:
-    """A total (合计, 实施期资金总额) and the amounts printed under it in its column."""
-
-    total: int  # position in the form's fact list
-    parts: tuple[int, ...]
-    total_confirmed: bool  # the same total is printed again with the same amount (合计 on both sides)
-
-
-def checked_sums(facts: list[DraftFact]) -> list[DraftFact]:
-    """Each total must equal its parts.  A single misread digit that alone explains the
-    difference is corrected (corrected_by_arithmetic); any other difference sends the
-    amounts to review (row_sum_mismatch), since nothing says which one is wrong."""
-    out = list(facts)
-    for group in sum_groups(facts):
-        members = (group.total, *group.parts)
-        if _sum_error(facts, group) == 0:
-            continue
-        fixes = _single_digit_fixes(facts, group)
-        if len(fixes) == 1:
-            position, value = fixes[0]
-            out[position] = replace(facts[position], value=value,
-                                    reasons=facts[position].reasons + (ReviewReason.CORRECTED_BY_ARITHMETIC,))
-            continue
-        for position in members:
-            out[position] = replace(out[position], reasons=out[position].reasons + (ReviewReason.ROW_SUM_MISMATCH,))
-    return out
-
-
-def sum_groups(facts: Sequence[DraftFact]) -> list[SumGroup]:
-    totals = {key for key in vocabulary() if key.role == Role.MONEY_TOTAL}
-    total_keys = {k.key for k in totals}
-    columns: dict[tuple[int, int], list[int]] = {}
-    for position, fact in enumerate(facts):
-        if fact.value_kind == "number" and fact.labels:
-            columns.setdefault((fact.table_index, fact.col), []).append(position)
-    groups: list[SumGroup] = []
-    for positions in columns.values():
-        positions.sort(key=lambda p: facts[p].row)
-        starts = [i for i, p in enumerate(positions) if facts[p].labels[0] in total_keys]
-        for n, start in enumerate(starts):
-            stop = starts[n + 1] if n + 1 < len(starts) else len(positions)
-            parts = tuple(positions[start + 1:stop])
-            if parts:
-                groups.append(SumGroup(positions[start], parts, _confirmed(facts, positions[start])))
-    return groups
-
-
-def _confirmed(facts: Sequence[DraftFact], position: int) -> bool:
-    total = facts[position]
-    return any(i != position and f.labels == total.labels and f.value_kind == "number"
-               and parse_decimal(f.value) == parse_decimal(total.value) for i, f in enumerate(facts))
-
-
-def _sum_error(facts: Sequence[DraftFact], group: SumGroup) -> Decimal:
-    """Total minus the sum of its parts; 0 when an amount does not parse (nothing to check)."""
-    total = parse_decimal(facts[group.total].value)
-    parts = [parse_decimal(facts[p].value) for p in group.parts]
-    if total is None or any(p is None for p in parts):
-        return Decimal(0)
-    return total - sum((p for p in parts if p is not None), Decimal(0))
-
-
-def _single_digit_fixes(facts: Sequence[DraftFact], group: SumGroup) -> list[tuple[int, str]]:
-    """(position, value) for every member whose amount, with one digit changed, makes the sum hold."""
-    error = _sum_error(facts, group)
-    candidates = [(p, -1) for p in group.parts] + ([] if group.total_confirmed else [(group.total, 1)])
-    fixes: list[tuple[int, str]] = []
-    for position, sign in candidates:
-        printed = facts[position].value
-        current = parse_decimal(printed)
-        if current is None:
-            continue
-        needed = current + error if sign < 0 else current - error
-        value = format(needed.quantize(current), "f") if needed >= 0 else ""
-        if len(value) == len(printed) and sum(a != b for a, b in zip(value, printed)) == 1:
-            fixes.append((position, value))
-    return fixes

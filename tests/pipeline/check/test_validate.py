@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from models import BBox, Evidence, TableKind
+from models import BBox, Evidence, ReviewReason, TableKind
 from pipeline.interpret.facts import DraftFact
 from pipeline.check.validate import validate
 
@@ -60,14 +60,36 @@ def test_a_lost_decimal_point_is_corrected() -> None:
 
 
 def test_nothing_is_invented_when_the_constraints_do_not_pin_one_cell() -> None:
-    rows = list(CONSISTENT)
-    rows[3] = ("2011301", "行政运行", "60.00", "80.00", "")
-    rows[4] = ("2011308", "招商引资", "40.50", "", "47.50")  # two wrong cells
-    outcome = validate(_table(rows), {0: 0})
+    # One row, no hierarchy: the total, either part, each one digit away from balancing it.
+    outcome = validate(_table([(None, "合计", "100.50", "60.00", "50.50")]), {0: 0})
     assert outcome.corrections == 0
     cells = _by_cell(outcome)
-    assert cells[(3, 3)].value == "80.00" and cells[(4, 4)].value == "47.50"
-    assert any(r.endswith("_mismatch") for r in cells[(3, 3)].reasons)
+    assert [cells[(0, c)].value for c in (2, 3, 4)] == ["100.50", "60.00", "50.50"]
+    assert all(ReviewReason.ROW_SUM_MISMATCH in cells[(0, c)].reasons for c in (2, 3, 4))
+
+
+def test_failures_in_different_places_are_each_pinned_on_their_own() -> None:
+    # Two misread cells, each pinned by its own row and its own column: neither stands in the
+    # other's way (the seed's form misprint was left uncorrected by one-cent roundings elsewhere).
+    rows = list(CONSISTENT)
+    rows[3] = ("2011301", "行政运行", "60.00", "80.00", "")
+    rows[4] = ("2011308", "招商引资", "40.50", "", "47.50")
+    outcome = validate(_table(rows), {0: 0})
+    cells = _by_cell(outcome)
+    assert outcome.corrections == 2 and outcome.identities_failed == 0
+    assert (cells[(3, 3)].value, cells[(4, 4)].value) == ("60.00", "40.50")
+    assert all(ReviewReason.CORRECTED_BY_ARITHMETIC in cells[c].reasons for c in ((3, 3), (4, 4)))
+
+
+def test_a_rounding_difference_elsewhere_does_not_block_a_correction() -> None:
+    rounding = [(None, "合计", "100.51", "60.00", "40.51")] + CONSISTENT[1:]
+    misread = [(None, "合计", "10.00", "8.00", "2.00"), ("201", "一般公共服务支出", "10.00", "3.00", "2.00")]
+    drafts = _table(rounding) + _table(misread, table=1)
+    outcome = validate(drafts, {0: 0, 1: 1})
+    fixed = {(d.table_index, d.row, d.col): d for d in outcome.drafts}[(1, 1, 3)]
+    assert (fixed.value, fixed.reasons) == ("8.00", (ReviewReason.CORRECTED_BY_ARITHMETIC,))
+    total = {(d.table_index, d.row, d.col): d for d in outcome.drafts}[(0, 0, 2)]
+    assert ReviewReason.ROUNDING_DIFFERENCE in total.reasons and total.value == "100.51"
 
 
 def test_an_implausible_reading_is_flagged_not_corrected() -> None:

@@ -10,6 +10,7 @@ import pytest
 from models import BBox, Evidence, Grid, GridCell, Orientation, PageRef, PageResult, PageTable, TableKind
 from pipeline.interpret.facts import DraftFact
 from pipeline.interpret.forms import Role, form_facts_for_document, match_key, subject_name
+from pipeline.check.validate import validate
 from pipeline.interpret.resolve import ResolvedTable
 
 _COL_W, _ROW_H = 100.0, 40.0
@@ -234,13 +235,32 @@ def test_overall_key_work_columns_and_indicators(overall_facts: list[DraftFact])
     assert len(overall_facts) == 19
 
 
+def checked(facts: list[DraftFact]) -> list[DraftFact]:
+    """The facts after the document's arithmetic (forms hand their sums to the one validator)."""
+    return validate(facts, {0: 0, 1: 0}).drafts
+
+
+def test_a_form_whose_sums_hold_gets_its_money_checks_passed() -> None:
+    grid = make_grid(5, [
+        [C("项目资金（元）", rs=3), "实施期资金总额", "1000", "年度资金总额", "100"],
+        ["中央财政资金", "400", "中央财政资金", "100"],
+        ["省级财政资金", "600", "省级财政资金", "0"],
+    ])
+    facts = checked(form_facts_for_document([make_table(grid, TableKind.PERFORMANCE_PROJECT, 0)]))
+    money = [f for f in facts if f.value_kind == "number"]
+    assert len(money) == 6 and all(f.checks_passed == 1 and not f.checks_failed and not f.reasons for f in money)
+
+
 def test_a_single_misread_digit_against_a_confirmed_total_is_corrected(
         overall_facts: list[DraftFact]) -> None:
     # 合计 is printed on both sides with the same amount, so the part is the one misread:
-    # 1284.82 - 1042.50 = 242.32, one digit away from the printed 342.32.
-    (basic,) = facts_by(overall_facts)[(("基本支出",), "")]
+    # 1284.82 - 1042.50 = 242.32, one digit away from the printed 342.32 (the seed's own misprint).
+    facts = checked(overall_facts)
+    (basic,) = facts_by(facts)[(("基本支出",), "")]
     assert (basic.value, basic.raw, basic.reasons) == ("242.32", "342.32", ("corrected_by_arithmetic",))
-    assert all(not f.reasons for f in overall_facts if f.labels != ("基本支出",))
+    assert all(not f.reasons for f in facts if f.labels != ("基本支出",))
+    totals = facts_by(facts)[(("合计",), "")]
+    assert all(t.checks_passed == 2 for t in totals)  # its parts, and its other printing
 
 
 def test_a_sum_that_no_single_digit_explains_goes_to_review() -> None:
@@ -249,11 +269,11 @@ def test_a_sum_that_no_single_digit_explains_goes_to_review() -> None:
         ["中央财政资金", "123", "中央财政资金", "100"],
         ["省级财政资金", "456", "省级财政资金", "0"],
     ])
-    facts = form_facts_for_document([make_table(grid, TableKind.PERFORMANCE_PROJECT, 0)])
-    by_column = {(f.labels[0], f.col): f.reasons for f in facts}
-    assert by_column[("实施期资金总额", 2)] == ("row_sum_mismatch",)
-    assert by_column[("省级财政资金", 2)] == ("row_sum_mismatch",)
-    assert by_column[("年度资金总额", 4)] == ()
+    facts = checked(form_facts_for_document([make_table(grid, TableKind.PERFORMANCE_PROJECT, 0)]))
+    by_column = {(f.labels[0], f.col): f for f in facts}
+    assert by_column[("实施期资金总额", 2)].reasons == ("row_sum_mismatch",)
+    assert by_column[("省级财政资金", 2)].reasons == ("row_sum_mismatch",)
+    assert by_column[("年度资金总额", 4)].reasons == () and by_column[("年度资金总额", 4)].checks_passed == 1
 
 
 # --- pieces --------------------------------------------------------------------
