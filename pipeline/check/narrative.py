@@ -30,6 +30,7 @@ from enum import StrEnum
 from types import MappingProxyType
 
 from models import ReviewReason, TableKind
+from pipeline.interpret.columns import column_key, column_year
 from pipeline.interpret.facts import DraftFact
 from pipeline.text import normalize, parse_decimal, strip_enumeration
 
@@ -42,7 +43,6 @@ __all__ = [
     "NarrativeMeasure",
     "NarrativeVerdict",
     "check_narrative",
-    "column_key",
     "read_narrative_figures",
 ]
 
@@ -287,27 +287,6 @@ def _row_key(label: str) -> str:
     return normalize(strip_enumeration(label))
 
 
-_YEAR = re.compile(r"(?:19|20)\d{2}(?:年度?)?")
-_LEADING_YEAR = re.compile(rf"^{_YEAR.pattern}")
-# Header words that say nothing about which amount a column holds.
-_GENERIC_HEADER = re.compile(r"^(?:本年|当年)?(?:预算数?|金额)?$")
-
-
-def column_key(path: str) -> tuple[str, ...]:
-    """A column path without its year and generic words: ``2025年预算数/基本支出`` → ``("基本支出",)``."""
-    key = []
-    for segment in path.split("/"):
-        segment = _LEADING_YEAR.sub("", normalize(segment))
-        if not _GENERIC_HEADER.match(segment):
-            key.append(segment)
-    return tuple(key)
-
-
-def _column_year(path: str) -> int | None:
-    found = _YEAR.search(normalize(path))
-    return int(found.group()[:4]) if found else None
-
-
 _K = TableKind
 _TOTAL = ("合计", "总计")  # the total row's label
 NARRATIVE_TARGETS: Mapping[NarrativeMeasure, tuple[CellTarget, ...]] = MappingProxyType({
@@ -388,10 +367,10 @@ def _target_facts(measure: NarrativeMeasure, drafts: Sequence[DraftFact]) -> lis
     targets = NARRATIVE_TARGETS.get(measure, ())
     found = [i for i, d in enumerate(drafts) if any(t.matches(d) for t in targets)
              and parse_decimal(d.value) is not None]
-    years = {_column_year(drafts[i].column) for i in found} - {None}
+    years = {column_year(drafts[i].column) for i in found} - {None}
     if len(years) > 1:
         latest = max(y for y in years if y is not None)
-        found = [i for i in found if _column_year(drafts[i].column) in (latest, None)]
+        found = [i for i in found if column_year(drafts[i].column) in (latest, None)]
     return found
 
 

@@ -30,6 +30,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from models import FORM_KINDS, SIDE_BY_SIDE_KINDS, ReviewReason, TableKind
+from pipeline.interpret.columns import column_key, column_year
 from pipeline.interpret.facts import DraftFact
 from pipeline.interpret.forms import Role, vocabulary as form_vocabulary
 from pipeline.text import normalize, strip_enumeration
@@ -210,32 +211,44 @@ def _summary_identities(drafts: list[DraftFact], logical_table: dict[int, int]) 
     return identities
 
 
+ColumnRef = tuple[TableKind, str, tuple[str, ...]]  # (kind, row key, year-agnostic column key)
+
+
 def _cross_table_identities(drafts: list[DraftFact]) -> list[Identity]:
-    first: dict[tuple[TableKind, str, str], CellId] = {}
+    """The same amount printed in two tables.  Columns are compared by their year-agnostic keys
+    (pipeline.interpret.columns), so a 2026 disclosure is checked like a 2025 one; where a table
+    prints several years under one key (本年 and 上年), the latest year's column is the one compared."""
+    first: dict[ColumnRef, tuple[int, CellId]] = {}
     for d in drafts:
         if d.value_kind != "number":
             continue
         row_key = d.code or (strip_enumeration(normalize(d.labels[0])) if d.labels else "")
-        first.setdefault((d.kind, row_key, d.column), _cell(d))
+        ref = (d.kind, row_key, column_key(d.column))
+        year = column_year(d.column) or 0
+        if ref not in first or year > first[ref][0]:
+            first[ref] = (year, _cell(d))
 
     def pair(a: tuple[TableKind, str, str], b: tuple[TableKind, str, str]) -> list[Identity]:
-        if a in first and b in first:
-            return [Identity(total=(first[a],), parts=(first[b],), reason=ReviewReason.CROSS_TABLE_MISMATCH)]
+        ref_a, ref_b = (a[0], a[1], column_key(a[2])), (b[0], b[1], column_key(b[2]))
+        if ref_a in first and ref_b in first:
+            return [Identity(total=(first[ref_a][1],), parts=(first[ref_b][1],),
+                             reason=ReviewReason.CROSS_TABLE_MISMATCH)]
         return []
 
     identities: list[Identity] = []
-    class_codes = {code for (kind, code, _) in first if kind == TableKind.EXPENDITURE_SUMMARY and code.isdigit() and len(code) == 3}
-    for code in class_codes:
-        identities += pair((TableKind.INCOME_EXPENDITURE_SUMMARY, code, "支出/2025年合计"),
-                           (TableKind.EXPENDITURE_SUMMARY, code, "2025年预算数/合计"))
-    identities += pair((TableKind.BASIC_EXPENDITURE_ECONOMIC, "合计", "2025年预算数/合计"),
-                       (TableKind.EXPENDITURE_SUMMARY, "合计", "2025年预算数/基本支出"))
-    identities += pair((TableKind.GENERAL_BUDGET_EXPENDITURE, "合计", "2025年预算数/基本支出"),
-                       (TableKind.EXPENDITURE_SUMMARY, "合计", "2025年预算数/基本支出"))
-    identities += pair((TableKind.THREE_PUBLIC, "公务接待费", "2025年预算数/合计"),
-                       (TableKind.BASIC_EXPENDITURE_ECONOMIC, "30217", "2025年预算数/合计"))
-    identities += pair((TableKind.THREE_PUBLIC, "公务用车运行维护费", "2025年预算数/合计"),
-                       (TableKind.BASIC_EXPENDITURE_ECONOMIC, "30231", "2025年预算数/合计"))
+    class_codes = {code for (kind, code, _) in first
+                   if kind == TableKind.EXPENDITURE_SUMMARY and code.isdigit() and len(code) == 3}
+    for code in sorted(class_codes):
+        identities += pair((TableKind.INCOME_EXPENDITURE_SUMMARY, code, "支出/合计"),
+                           (TableKind.EXPENDITURE_SUMMARY, code, "合计"))
+    identities += pair((TableKind.BASIC_EXPENDITURE_ECONOMIC, "合计", "合计"),
+                       (TableKind.EXPENDITURE_SUMMARY, "合计", "基本支出"))
+    identities += pair((TableKind.GENERAL_BUDGET_EXPENDITURE, "合计", "基本支出"),
+                       (TableKind.EXPENDITURE_SUMMARY, "合计", "基本支出"))
+    identities += pair((TableKind.THREE_PUBLIC, "公务接待费", "合计"),
+                       (TableKind.BASIC_EXPENDITURE_ECONOMIC, "30217", "合计"))
+    identities += pair((TableKind.THREE_PUBLIC, "公务用车运行维护费", "合计"),
+                       (TableKind.BASIC_EXPENDITURE_ECONOMIC, "30231", "合计"))
     return identities
 
 

@@ -21,7 +21,6 @@ from pipeline.check.narrative import (
     NarrativeMeasure,
     NarrativeVerdict,
     check_narrative,
-    column_key,
     read_narrative_figures,
 )
 from pipeline.text import parse_decimal
@@ -243,14 +242,6 @@ def test_amounts_of_no_supported_measure_are_not_taken(sentence: str) -> None:
 
 
 # --- targets --------------------------------------------------------------------------------
-
-
-def test_column_keys_drop_the_year_and_generic_header_words() -> None:
-    assert column_key("2025年预算数/基本支出") == ("基本支出",)
-    assert column_key("2025预算数/合计") == ("合计",)
-    assert column_key("支出/2025年合计") == ("支出", "合计")
-    assert column_key("收入/2025年") == ("收入",)
-    assert column_key("本年收入/合计") == ("本年收入", "合计")
 
 
 def test_every_measure_has_a_target_entry() -> None:

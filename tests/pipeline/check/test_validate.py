@@ -124,3 +124,37 @@ def test_a_broken_continuation_sum_is_caught_across_pages() -> None:
     facts = _table(rows[:3], table=0) + _table(rows[3:], table=1)
     outcome = validate(facts, {0: 0, 1: 0})
     assert outcome.identities_failed > 0
+
+
+def _year_document(year: int, general_basic: str) -> list:
+    """A 预算支出总表 and a 一般公共预算支出预算表 printed for ``year``, whose 合计 rows share 基本支出."""
+    from _tables import make_grid, page
+
+    header = [[("科目编码", 2, 1), ("科目名称", 2, 1), (f"{year}年预算数", 1, 3)], ["合计", "基本支出", "项目支出"]]
+    summary = make_grid(header + [[("合计", 1, 2), "100.00", "60.00", "40.00"],
+                                  ["201", "一般公共服务支出", "100.00", "60.00", "40.00"]])
+    total = f"{float(general_basic) + 40:.2f}"  # the general table adds up either way
+    general = make_grid(header + [[("合计", 1, 2), total, general_basic, "40.00"],
+                                  ["201", "一般公共服务支出", total, general_basic, "40.00"]])
+    return [page(1, ([f"{year}年预算支出总表"], summary)), page(2, ([f"{year}年一般公共预算支出预算表"], general))]
+
+
+def _basic_totals(pages) -> list[DraftFact]:
+    from pipeline.check.catalog import load_default
+    from pipeline.document import draft_document
+    from pipeline.settings import Settings
+
+    _, drafts = draft_document(pages, Settings(), load_default())
+    return [d for d in drafts if d.labels == ("合计",) and d.column.endswith("基本支出")]
+
+
+def test_a_2026_disclosure_gets_its_cross_table_checks() -> None:
+    for year in (2025, 2026):
+        agreeing = _basic_totals(_year_document(year, "60.00"))
+        assert len(agreeing) == 2 and all(not d.reasons for d in agreeing), year
+        # 60.00 against 66.00 in the other table, each table adding up: only the cross-table identity sees it.
+        differing = _basic_totals(_year_document(year, "66.00"))
+        assert len(differing) == 2, year
+        assert all(d.reasons == (ReviewReason.CROSS_TABLE_MISMATCH,) for d in differing), year
+        # and it is one more identity each 基本支出 total takes part in
+        assert [d.checks_passed for d in agreeing] == [d.checks_passed + 1 for d in differing], year
