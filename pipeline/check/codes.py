@@ -23,6 +23,9 @@ from pipeline.text import normalize, strip_enumeration
 # Tables whose class rows (一、一般公共服务支出) imply a functional class code.
 _CLASS_ROW_TABLES = SIDE_BY_SIDE_KINDS
 _TOTAL_WORDS = ("合计", "总计", "小计")
+# rapidfuzz ratio (0..100) at which the catalog's name for a printed code agrees with the printed name:
+# one slip in about ten characters, the same bar as respelling a printed name (pipeline.check.match).
+_CATALOG_AGREES_SCORE = 90.0
 
 
 def label_key(text: str) -> str:
@@ -91,7 +94,7 @@ def _check_printed(draft: DraftFact, printed: dict[str, dict[str, int]], catalog
 
 def _catalog_agrees(catalog: Catalog, code: str, label: str) -> bool:
     entry = catalog.by_code(code, Kind.FUNCTIONAL)
-    return entry is not None and fuzz.ratio(normalize(entry.name), label) >= 90
+    return entry is not None and fuzz.ratio(normalize(entry.name), label) >= _CATALOG_AGREES_SCORE
 
 
 def _imply(draft: DraftFact, printed: dict[str, dict[str, int]], catalog: Catalog, threshold: float,

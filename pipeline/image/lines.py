@@ -16,6 +16,9 @@ from camelot.image_processing import find_lines
 
 from models import BBox
 
+# Ruling lines that stop this many pixels short of each other at a corner still make one network.
+_CORNER_GAP_PX = 5
+
 
 @dataclass(frozen=True, slots=True)
 class Segment:
@@ -68,7 +71,7 @@ def find_table_regions(lines: RulingLines, min_area_frac: float, reach_px: float
     """
     mask = cv2.bitwise_or(lines.horizontal_mask, lines.vertical_mask)
     # Join lines that stop a few pixels short of each other at corners.
-    mask = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5)))
+    mask = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_RECT, (_CORNER_GAP_PX, _CORNER_GAP_PX)))
     count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     page_area = float(mask.shape[0] * mask.shape[1])
     regions: list[BBox] = []

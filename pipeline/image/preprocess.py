@@ -17,6 +17,9 @@ _THRESHOLD_OFFSET = 12
 _LINE_THRESHOLD_OFFSET = 5
 # The character height a page is assumed to have when it carries no text at all.
 DEFAULT_CHAR_HEIGHT_PX = 24.0
+# Connected components smaller than this are not glyphs when the character height is measured (pixels;
+# fixed because the height is what is being measured): a 。 or a speck, not a character.
+_MIN_GLYPH_HEIGHT_PX, _MIN_GLYPH_WIDTH_PX, _MIN_GLYPH_AREA_PX = 6, 3, 12
 
 
 def binarize(gray: np.ndarray) -> np.ndarray:
@@ -67,7 +70,7 @@ def measure_char_height(ink: np.ndarray) -> float:
     heights = []
     for index in range(1, count):
         w, h, area = stats[index, cv2.CC_STAT_WIDTH], stats[index, cv2.CC_STAT_HEIGHT], stats[index, cv2.CC_STAT_AREA]
-        if h < 6 or w < 3 or area < 12:
+        if h < _MIN_GLYPH_HEIGHT_PX or w < _MIN_GLYPH_WIDTH_PX or area < _MIN_GLYPH_AREA_PX:
             continue
         if w > 4 * h or h > 4 * w:  # lines, not glyphs
             continue

@@ -49,6 +49,15 @@ GRID_SIGNATURES: dict[TableKind, tuple[str, ...]] = {
 }
 
 _YEAR = re.compile(r"^\(?\d{4}\)?年度?")
+# A title holding the core title inside more words (县(区)级预算…, …(不含上年结转)) scores its partial
+# match, discounted so that an exact title of another kind still wins.
+_AFFIX_DISCOUNT = 0.97
+# A signature word is found in a grid cell when rapidfuzz's partial ratio (0..100) reaches this and the cell
+# holds at most this many characters more than the word (a header cell, not a sentence mentioning it).
+_SIGNATURE_SCORE = 85.0
+_SIGNATURE_SLACK_CHARS = 6
+# How sure a kind found by its grid's words is (0..100): below a clean title match, above the title threshold.
+_SIGNATURE_KIND_SCORE = 90.0
 _QUOTES = str.maketrans({"“": '"', "”": '"', "「": '"', "」": '"', "'": '"'})
 
 
@@ -78,7 +87,7 @@ def score_title(text: str, kind: TableKind) -> float:
         score = fuzz.ratio(key, target)
         if len(key) > len(target):
             # Prefixes such as 县(区)级预算 or suffixes such as (不含上年结转) around the core title.
-            score = max(score, fuzz.partial_ratio(target, key) * 0.97)
+            score = max(score, fuzz.partial_ratio(target, key) * _AFFIX_DISCOUNT)
         best = max(best, score)
     return best
 
@@ -100,7 +109,9 @@ def classify_by_signature(grid_texts: list[str]) -> KindMatch | None:
     """A kind whose signature words all appear (fuzzily) among the grid's first cells."""
     keys = [normalize(t) for t in grid_texts if t.strip()]
     for kind, words in GRID_SIGNATURES.items():
-        hits = sum(1 for word in words if any(fuzz.partial_ratio(word, key) >= 85 and len(key) <= len(word) + 6 for key in keys))
+        hits = sum(1 for word in words
+                   if any(fuzz.partial_ratio(word, key) >= _SIGNATURE_SCORE and len(key) <= len(word) + _SIGNATURE_SLACK_CHARS
+                          for key in keys))
         if hits == len(words):
-            return KindMatch(kind=kind, score=80.0 + 20.0 * hits / len(words) - 10.0, title="")
+            return KindMatch(kind=kind, score=_SIGNATURE_KIND_SCORE, title="")
     return None
