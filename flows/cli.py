@@ -54,6 +54,24 @@ def _open_store(db: str | None, data_dir: Path):
     return open_store(db, data_dir)
 
 
+DEBUG_DIR_HELP = ("Write a picture of each page read to this folder: ruling lines, grids, "
+                  "each cell coloured by its facts' status.")
+VERBOSE_HELP = "Say what the pipeline decides: -v stages and tables, -vv every decision (orientation, grids, kinds, corrections)."
+
+
+def _configure_logging(verbose: int) -> None:
+    """The pipeline's decisions on stderr: INFO with -v, DEBUG with -vv; warnings otherwise."""
+    import logging
+
+    from rich.logging import RichHandler
+
+    level = logging.DEBUG if verbose >= 2 else logging.INFO if verbose == 1 else logging.WARNING
+    logger = logging.getLogger("pipeline")
+    logger.setLevel(level)
+    if not any(isinstance(h, RichHandler) for h in logger.handlers):
+        logger.addHandler(RichHandler(console=console, show_path=False))
+
+
 DASK_HELP = ("Run page tasks on Dask: the address of a running scheduler (tcp://host:8786), "
              "or local:N for a LocalCluster of N worker processes. Default: in this process.")
 CROSS_CHECK_HELP = ("Read prose, project names and indicator values a second time with the other OCR engine; "
@@ -71,6 +89,8 @@ def ingest(
     no_db: Annotated[bool, typer.Option("--no-db", help="Write the JSONL files only.")] = False,
     dask: Annotated[Optional[str], typer.Option("--dask", envvar="YUSUAN_DASK", help=DASK_HELP)] = None,
     cross_check: Annotated[bool, typer.Option("--cross-check/--no-cross-check", help=CROSS_CHECK_HELP)] = True,
+    debug_dir: Annotated[Optional[Path], typer.Option("--debug-dir", help=DEBUG_DIR_HELP)] = None,
+    verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help=VERBOSE_HELP)] = 0,
 ) -> None:
     """Ingest disclosures; exit 0 when all were processed, 1 when some were rejected.
 
@@ -79,6 +99,7 @@ def ingest(
         console.print(f"[red]unknown engine {engine!r}[/red]")
         raise typer.Exit(EXIT_USAGE)
     settings = Settings(ocr_engine=engine, render_dpi=dpi, data_dir=data_dir, cross_check=cross_check)
+    _configure_logging(verbose)
     _require_engines(settings)
     configure_prefect(data_dir)
     from flows.ingest import dask_worker_count, ingest_flow, make_task_runner
@@ -97,7 +118,8 @@ def ingest(
                   console=console, transient=True) as progress:
         sink = OutputSink(out, store, progress, n_documents=len(inputs))
         try:
-            outcome = flow(inputs, settings, str(data_dir / "catalogs"), sink, prefetch)
+            outcome = flow(inputs, settings, str(data_dir / "catalogs"), sink, prefetch,
+                           str(debug_dir) if debug_dir is not None else None)
         finally:
             sink.close()
     _print_summary(outcome.results, outcome.rejections, outcome.unchanged)

@@ -127,6 +127,16 @@ def assemble_task(document: DocumentInfo, outcomes: list[PageResult | PageFailur
     return assemble(document, outcomes, settings, _catalog(catalog_dir))
 
 
+@task(name="debug-overlays", cache_policy=NO_CACHE)
+def overlay_task(outcomes: list[PageResult | PageFailure], result: DocumentResult, settings: Settings,
+                 debug_dir: str) -> None:
+    """A picture of each page read: what the pipeline found and decided on it (pipeline.output.overlay)."""
+    from pipeline.output.overlay import write_overlays
+
+    pages = [o for o in outcomes if isinstance(o, PageResult)]
+    write_overlays(pages, result.facts, settings, Path(debug_dir))
+
+
 @dataclass(frozen=True)
 class Unchanged:
     """A document whose records are already stored for this pipeline version: not read again."""
@@ -179,7 +189,7 @@ def _start(path: Path, settings: Settings, is_stored: Callable[[str], bool] | No
 
 
 def _finish(item: _InFlight, settings: Settings, catalog_dir: str | None,
-            on_page: Callable[[DocumentInfo, PageRef], None] | None) -> Outcome:
+            on_page: Callable[[DocumentInfo, PageRef], None] | None, debug_dir: str | None = None) -> Outcome:
     if item.early is not None:
         return item.early
     assert item.document is not None
@@ -191,7 +201,10 @@ def _finish(item: _InFlight, settings: Settings, catalog_dir: str | None,
         if on_page is not None:
             on_page(item.document, ref)
     try:
-        return assemble_task(item.document, outcomes, settings, catalog_dir)
+        result = assemble_task(item.document, outcomes, settings, catalog_dir)
+        if debug_dir is not None:
+            overlay_task(outcomes, result, settings, debug_dir)
+        return result
     except Exception as exc:  # noqa: BLE001 - one document's defect must not end the batch
         get_run_logger().exception("assembling %s failed", item.document.source)
         return Rejection(source=item.document.source, error=ErrorCode.INTERNAL_ERROR,
@@ -201,7 +214,7 @@ def _finish(item: _InFlight, settings: Settings, catalog_dir: str | None,
 
 @flow(name="ingest", version=PIPELINE_VERSION, log_prints=False, task_runner=ThreadPoolTaskRunner(max_workers=1))
 def ingest_flow(paths: list[Path], settings: Settings, catalog_dir: str | None = None,
-                sink: Any = None, prefetch_pages: int = 0) -> IngestOutcome:
+                sink: Any = None, prefetch_pages: int = 0, debug_dir: str | None = None) -> IngestOutcome:
     """Ingest each path; ``sink`` (if given) receives each outcome, in input order, as soon as it is
     ready, so what is done is written even if a later document fails.
 
@@ -217,7 +230,7 @@ def ingest_flow(paths: list[Path], settings: Settings, catalog_dir: str | None =
     in_flight: deque[_InFlight] = deque()
 
     def finish_first() -> None:
-        result = _finish(in_flight.popleft(), settings, catalog_dir, on_page)
+        result = _finish(in_flight.popleft(), settings, catalog_dir, on_page, debug_dir)
         if isinstance(result, Rejection):
             outcome.rejections.append(result)
         elif isinstance(result, Unchanged):

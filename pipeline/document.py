@@ -7,6 +7,7 @@ and the document ends partially processed, never with a crash.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 
 from models import DocumentInfo, DocumentResult, PageFailure, PageRef, PageResult
@@ -25,6 +26,9 @@ from pipeline.page import process_page
 from pipeline.interpret.resolve import ResolvedTable, resolve_tables
 from pipeline.check.validate import validate
 from pipeline.settings import Settings
+
+
+log = logging.getLogger(__name__)
 
 
 def read_page(ref: PageRef, settings: Settings, engine: OcrEngine,
@@ -47,6 +51,8 @@ def assemble(document: DocumentInfo, outcomes: Iterable[PageResult | PageFailure
     identity = DocumentIdentity(sha256=document.sha256, source=document.source)
     facts = tuple(finish(d, identity, settings.accept_threshold) for d in drafts)
     tables = tuple(table_record(t, document.sha256, document.source) for t in resolved)
+    log.info("%s: %d of %d pages read, %d tables, %d facts (%d need review)", document.source, len(pages),
+             document.page_count, len(tables), len(facts), sum(f.status == "needs_review" for f in facts))
     return DocumentResult(document=document, facts=facts, tables=tables, failures=failures,
                           pages_processed=len(pages))
 

@@ -7,6 +7,7 @@ Pages are processed one at a time and hold no state between calls.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,6 +23,8 @@ from pipeline.image.preprocess import binarize, binarize_for_lines, measure_char
 from pipeline.image.render import render_page
 from pipeline.settings import Settings
 from pipeline.read.textlines import crop, find_lines_in_box, without_tall_ink
+
+log = logging.getLogger(__name__)
 
 # Text further above a table than this many character heights is not its title block.
 _CONTEXT_MAX_CH = 14.0
@@ -65,6 +68,9 @@ def process_page(ref: PageRef, settings: Settings, engine: OcrEngine,
     gray, orientation = upright(image.pixels, char_height, engine, settings.deskew_max_deg, settings.deskew_step_deg)
     detection = detect_grids(gray, char_height, settings)
     grids, text_ink = detection.grids, detection.text_ink
+    log.debug("%s page %d: character height %.1f px, %d ruling lines, grids %s", ref.source, ref.number,
+              char_height, len(detection.lines.horizontal) + len(detection.lines.vertical),
+              ", ".join(f"{g.n_rows}x{g.n_cols}" for g in grids) or "none")
     tables = []
     previous_bottom = 0.0
     for index, grid in enumerate(grids):

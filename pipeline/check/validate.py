@@ -25,6 +25,7 @@ cent with every cell read confidently is the document's own rounding: flagged
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -34,6 +35,8 @@ from pipeline.interpret.columns import column_key, column_year
 from pipeline.interpret.facts import DraftFact
 from pipeline.interpret.forms import Role, vocabulary as form_vocabulary
 from pipeline.text import normalize, strip_enumeration
+
+log = logging.getLogger(__name__)
 
 CellId = tuple[int, int, int]  # (table_index, row, col)
 _CENT = Decimal("0.01")
@@ -76,8 +79,11 @@ def validate(drafts: list[DraftFact], logical_table: dict[int, int]) -> Outcome:
         if not all(_is_rounding(i, numbers, by_cell) for i in cluster):
             corrected.update(_correct(cluster, identities, numbers, by_cell))
     for cell, value in corrected.items():
+        log.debug("corrected table %d row %d col %d: %s -> %s", *cell, by_cell[cell].raw, format(value, "f"))
         numbers[cell] = value
     still = [i for i in identities if _difference(i, numbers) != 0]
+    log.debug("%d identities checked, %d failing before and %d after %d correction(s)", len(identities),
+              len(failing), len(still), len(corrected))
     reasons: dict[CellId, set[str]] = defaultdict(set)
     for identity in still:
         rounding = _is_rounding(identity, numbers, by_cell)

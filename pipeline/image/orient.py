@@ -8,6 +8,7 @@ upright text with far higher confidence than upside-down text.
 
 from __future__ import annotations
 
+import logging
 
 import cv2
 import numpy as np
@@ -15,6 +16,8 @@ import numpy as np
 from models import Orientation
 from pipeline.ocr.base import OcrEngine
 from pipeline.image.preprocess import binarize, estimate_skew, rotate, rotate_quarter_turns, text_runs_are_vertical
+
+log = logging.getLogger(__name__)
 
 # How many text strips are read upright and upside down to decide orientation.
 _SAMPLE_STRIPS = 6
@@ -32,7 +35,14 @@ def upright(gray: np.ndarray, char_height: float, engine: OcrEngine, max_skew_de
         base_turn = (base_turn + 180) % 360
         candidate = rotate_quarter_turns(gray, base_turn)
     skew = estimate_skew(binarize(candidate), max_skew_deg, skew_step_deg)
+    log.debug("turned %d° clockwise, deskewed by %.2f°", base_turn, skew)
     return rotate(candidate, skew), Orientation(quarter_turns_cw=base_turn, skew_deg=skew)
+
+
+def reapply(gray: np.ndarray, orientation: Orientation) -> np.ndarray:
+    """The page turned and deskewed as ``orientation`` says ``upright`` did: the image every box of the
+    page's results refers to, made again from the rendered page without deciding anything."""
+    return rotate(rotate_quarter_turns(gray, orientation.quarter_turns_cw), orientation.skew_deg)
 
 
 def _without_long_lines(ink: np.ndarray, char_height: float) -> np.ndarray:

@@ -6,6 +6,7 @@ header repeated, no title) can only be recognised against the table before it.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, replace
 
@@ -15,6 +16,8 @@ from models import FORM_KINDS, PageResult, PageTable, TableKind
 from pipeline.interpret.classify import classify_by_signature, classify_title
 from pipeline.interpret.structure import TableLayout, analyse
 from pipeline.text import normalize
+
+log = logging.getLogger(__name__)
 
 _UNIT = re.compile(r"单位[:：]?\s*(万元|千元|亿元|元)")
 # Header rows that agree this well (rapidfuzz ratio) are the same header repeated.
@@ -40,7 +43,12 @@ def resolve_tables(pages: list[PageResult], title_threshold: float) -> list[Reso
     for page in pages:
         for table in page.tables:
             previous = resolved[-1] if resolved else None
-            resolved.append(_resolve_one(page, table, previous, title_threshold))
+            one = _resolve_one(page, table, previous, title_threshold)
+            log.debug("page %d, %dx%d grid: %s (score %.0f%s), %d header rows", page.ref.number,
+                      table.grid.n_rows, table.grid.n_cols, one.kind, one.kind_score,
+                      ", continued" if one.continued else f", title {one.title!r}" if one.title else ", by its words",
+                      one.layout.header_rows if one.layout is not None else 0)
+            resolved.append(one)
     return resolved
 
 

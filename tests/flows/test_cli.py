@@ -118,6 +118,18 @@ def test_all_good_inputs_exit_0(prefect_harness: None, budget_pdf: bytes, tmp_pa
     assert read_lines(tmp_path / "out" / "records.jsonl")
 
 
+def test_debug_dir_gets_a_picture_of_each_page_and_verbose_names_the_decisions(
+        prefect_harness: None, budget_pdf: bytes, tmp_path: Path) -> None:
+    (tmp_path / "budget.pdf").write_bytes(budget_pdf)
+    args = ["ingest", str(tmp_path / "budget.pdf"), "--out", str(tmp_path / "out"), "--data-dir", str(tmp_path / "data"),
+            "--no-db", "--debug-dir", str(tmp_path / "debug"), "-vv"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == EXIT_OK, result.output
+    (picture,) = (tmp_path / "debug").iterdir()
+    assert picture.name == "budget_p001.png" and picture.stat().st_size > 10_000
+    assert "deskewed by" in result.output and "identities checked" in result.output
+
+
 def test_records_go_to_the_database_once_however_often_ingested(prefect_harness: None, budget_pdf: bytes,
                                                                 tmp_path: Path) -> None:
     from pipeline.output.store import default_url, open_store

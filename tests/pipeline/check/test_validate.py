@@ -158,3 +158,13 @@ def test_a_2026_disclosure_gets_its_cross_table_checks() -> None:
         assert all(d.reasons == (ReviewReason.CROSS_TABLE_MISMATCH,) for d in differing), year
         # and it is one more identity each 基本支出 total takes part in
         assert [d.checks_passed for d in agreeing] == [d.checks_passed + 1 for d in differing], year
+
+
+def test_each_correction_and_the_counts_are_logged(caplog) -> None:
+    rows = list(CONSISTENT)
+    rows[3] = ("2011301", "行政运行", "60.00", "80.00", "")
+    with caplog.at_level("DEBUG", logger="pipeline.check.validate"):
+        validate(_table(rows), {0: 0})
+    messages = [r.getMessage() for r in caplog.records]
+    assert "corrected table 0 row 3 col 3: 80.00 -> 60.00" in messages
+    assert any(m.endswith("failing before and 0 after 1 correction(s)") for m in messages)
