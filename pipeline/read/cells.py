@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from typing import TypeVar
 
 import cv2
 import numpy as np
@@ -12,6 +13,8 @@ from pipeline.read.crosscheck import CrossCheck, agreement
 from pipeline.read.inkwidth import em_width, unexplained_ems, unread_marks
 from pipeline.ocr.base import LineReading, OcrEngine
 from pipeline.read.textlines import LineCrop, crop, find_lines_in_box
+
+T = TypeVar("T")
 
 # The border band excluded from a cell, in character heights: ruling-line
 # residue and neighbouring glyph edges live there.
@@ -41,45 +44,64 @@ def read_grid(grid: Grid, gray: np.ndarray, text_ink: np.ndarray, char_height: f
     the agreement of the two readings.
     """
     text_ink = _without_border_slivers(text_ink, grid, char_height)
-    plans: list[tuple[GridCell, list[LineCrop]]] = []
-    for cell in grid.cells:
-        inner = _inset(cell.bbox, char_height * _CELL_INSET_CH)
-        if _ink_fraction(text_ink, inner) < blank_ink_frac:
-            plans.append((cell, []))
-            continue
-        plans.append((cell, find_lines_in_box(text_ink, inner, char_height)))
-    flat_lines = [line for _, lines in plans for line in lines]
-    flat_images = [_line_image(gray, text_ink, line, char_height) for line in flat_lines]
+    crops_by_cell = [_line_crops(cell, text_ink, char_height, blank_ink_frac) for cell in grid.cells]
+    crops = [crop for cell_crops in crops_by_cell for crop in cell_crops]
+    images = [_line_image(gray, text_ink, crop, char_height) for crop in crops]
     # Whether the cell's text goes on in the next line: a 。 ending this one may be a cut comma.
-    continued = [k + 1 < len(lines) and not lines[k + 1].mark
-                 for _, lines in plans for k in range(len(lines))]
-    flat, wide_images = _with_commas_restored(engine.read_lines(flat_images), flat_lines, continued, gray,
-                                              text_ink, char_height, engine)
+    continued = [k + 1 < len(cell_crops) and not cell_crops[k + 1].mark
+                 for cell_crops in crops_by_cell for k in range(len(cell_crops))]
+    readings, wide_images = _with_commas_restored(engine.read_lines(images), crops, continued, gray,
+                                                  text_ink, char_height, engine)
     # The cross-check reads what the primary engine's text now rests on.
-    for index, image in wide_images.items():
-        flat_images[index] = image
-    grouped = iter(flat_images)
-    images = [[next(grouped) for _ in lines] for _, lines in plans]
-    readings = iter(flat)
-    cells = []
-    kept_by_cell: list[list[LineReading]] = []
-    for cell, lines in plans:
-        line_readings = [next(readings) for _ in lines]
-        kept = [_kept(reading, line) for reading, line in zip(line_readings, lines)]
-        kept_by_cell.append(kept)
-        if not lines:
-            cells.append(replace(cell, text="", evidence=Evidence(), blank=True))
-            continue
-        text, confidence = _join(kept)
-        # A mark that did not read surely is ink the text may lack: the cell is only as sure as that reading.
-        unread = [r.confidence for r, k, line in zip(line_readings, kept, lines) if line.mark and not k.text]
-        confidence = min([confidence, *unread]) if text else confidence
-        cells.append(replace(cell, text=text, evidence=Evidence(ocr_confidence=confidence), blank=not text))
-    lines_by_cell = [lines for _, lines in plans]
-    cells = _with_unexplained_ink(cells, lines_by_cell, kept_by_cell, char_height)
+    lines = [_Line(crop, wide_images.get(i, image), reading)
+             for i, (crop, image, reading) in enumerate(zip(crops, images, readings))]
+    lines_by_cell = _regrouped(lines, [len(cell_crops) for cell_crops in crops_by_cell])
+    cells = [_read_cell(cell, cell_lines) for cell, cell_lines in zip(grid.cells, lines_by_cell)]
+    cells = _with_unexplained_ink(cells, lines_by_cell, char_height)
     if cross_check is not None:
-        cells = _cross_read(cells, lines_by_cell, images, cross_check)
+        cells = _cross_read(cells, lines_by_cell, cross_check)
     return replace(grid, cells=tuple(cells))
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    """One text line of a cell: where it lies, the image the engines are shown, what the first one read."""
+
+    crop: LineCrop
+    image: np.ndarray
+    reading: LineReading
+
+    @property
+    def kept(self) -> LineReading:
+        return _kept(self.reading, self.crop)
+
+
+def _line_crops(cell: GridCell, text_ink: np.ndarray, char_height: float, blank_ink_frac: float) -> list[LineCrop]:
+    """The text lines of a cell; none when it is blank (it is never sent to an engine)."""
+    inner = _inset(cell.bbox, char_height * _CELL_INSET_CH)
+    if _ink_fraction(text_ink, inner) < blank_ink_frac:
+        return []
+    return find_lines_in_box(text_ink, inner, char_height)
+
+
+def _regrouped(items: list[T], sizes: list[int]) -> list[list[T]]:
+    """A flat list of every cell's lines (one engine batch) cut back into one list per cell."""
+    out, start = [], 0
+    for size in sizes:
+        out.append(items[start:start + size])
+        start += size
+    return out
+
+
+def _read_cell(cell: GridCell, lines: list[_Line]) -> GridCell:
+    """The cell with the text of its lines joined and the weakest confidence they were read with."""
+    if not lines:
+        return replace(cell, text="", evidence=Evidence(), blank=True)
+    text, confidence = _join([line.kept for line in lines])
+    # A mark that did not read surely is ink the text may lack: the cell is only as sure as that reading.
+    unread = [line.reading.confidence for line in lines if line.crop.mark and not line.kept.text]
+    confidence = min([confidence, *unread]) if text else confidence
+    return replace(cell, text=text, evidence=Evidence(ocr_confidence=confidence), blank=not text)
 
 
 def _with_commas_restored(readings: list[LineReading], lines: list[LineCrop], continued: list[bool],
@@ -124,23 +146,23 @@ def commas_restored(tight: str, wide: str, last_too: bool = False) -> str:
     return "".join(out)
 
 
-def _with_unexplained_ink(cells: list[GridCell], lines: list[list[LineCrop]], kept: list[list[LineReading]],
-                          char_height: float) -> list[GridCell]:
+def _with_unexplained_ink(cells: list[GridCell], lines: list[list[_Line]], char_height: float) -> list[GridCell]:
     """Each read cell with the ems of ink its text leaves unexplained and the loose marks it lacks
     (wrapped-mark lines judged apart)."""
-    pairs = [(line.ink_width, reading.text.strip()) for cell_lines, cell_kept in zip(lines, kept)
-             for line, reading in zip(cell_lines, cell_kept) if not line.mark]
+    pairs = [(line.crop.ink_width, line.kept.text.strip()) for cell_lines in lines for line in cell_lines
+             if not line.crop.mark]
     # CJK glyphs stand about 0.9 em tall: the fallback em when the grid holds too little text.
     em = em_width(pairs, fallback=char_height / 0.9)
     out = []
-    for cell, cell_lines, cell_kept in zip(cells, lines, kept):
-        read = [(line, reading.text.strip()) for line, reading in zip(cell_lines, cell_kept) if not line.mark]
+    for cell, cell_lines in zip(cells, lines):
+        read = [(line.crop, line.kept.text.strip()) for line in cell_lines if not line.crop.mark]
         if not read or cell.blank:
             out.append(cell)
             continue
-        widest_gap = max(unexplained_ems(line.ink_width, text, em) for line, text in read)
-        marks = sum(unread_marks(line.loose_marks, text) for line, text in read)
-        out.append(replace(cell, evidence=replace(cell.evidence, unexplained_ink=round(widest_gap, 3), unread_marks=marks)))
+        widest_gap = max(unexplained_ems(crop.ink_width, text, em) for crop, text in read)
+        marks = sum(unread_marks(crop.loose_marks, text) for crop, text in read)
+        out.append(replace(cell, evidence=replace(cell.evidence, unexplained_ink=round(widest_gap, 3),
+                                                  unread_marks=marks)))
     return out
 
 
@@ -154,18 +176,18 @@ def _kept(reading: LineReading, line: LineCrop, min_confidence: float = _MARK_MI
     return LineReading(text="", confidence=0.0)
 
 
-def _cross_read(cells: list[GridCell], lines: list[list[LineCrop]], images: list[list[np.ndarray]],
-                cross_check: CrossCheck) -> list[GridCell]:
+def _cross_read(cells: list[GridCell], lines: list[list[_Line]], cross_check: CrossCheck) -> list[GridCell]:
     """The cells the cross-check wants, read again (in one batch) and given their agreement."""
     wanted = [i for i, cell in enumerate(cells) if cross_check.wants(cell.text)]
-    batch = [image for i in wanted for image in images[i]]
+    batch = [line for i in wanted for line in lines[i]]
     if not batch:
         return cells
-    second = iter(cross_check.engine.read_lines(batch))
+    second = _regrouped(cross_check.engine.read_lines([line.image for line in batch]),
+                                 [len(lines[i]) for i in wanted])
     out = list(cells)
-    for i in wanted:
+    for i, readings in zip(wanted, second):
         # The second opinion on a mark is its reading, however unsure: the primary already judged the ink.
-        text, _ = _join([_kept(next(second), line, min_confidence=0.0) for line in lines[i]])
+        text, _ = _join([_kept(reading, line.crop, min_confidence=0.0) for reading, line in zip(readings, lines[i])])
         out[i] = replace(cells[i], second_text=text,
                          evidence=replace(cells[i].evidence, agreement=round(agreement(cells[i].text, text), 4)))
     return out
