@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 SAMPLES := $(wildcard samples/*/*_digital.pdf)
 
-.PHONY: setup demo test samples bench clean
+.PHONY: setup demo test test-fast samples bench clean
 
 setup:
 	bash scripts/setup.sh
@@ -17,6 +17,10 @@ demo: setup
 # The storage tests also run against a throwaway PostgreSQL (installed from Debian's packages if missing).
 test: setup
 	bash scripts/with_postgres.sh $(PY) -m pytest
+
+# The quick tier: everything but what needs a Prefect server or reads whole documents (about a minute).
+test-fast: setup
+	$(PY) -m pytest -m "not slow"
 
 # Rebuild every sample (born-digital PDF, mild and harsh scans, truth) from samples/spec/.
 samples: setup

@@ -240,13 +240,18 @@ def checked(facts: list[DraftFact]) -> list[DraftFact]:
     return validate(facts, {0: 0, 1: 0}).drafts
 
 
-def test_a_form_whose_sums_hold_gets_its_money_checks_passed() -> None:
+def project_money(central: str, provincial: str) -> list[DraftFact]:
+    """A project form's money block (实施期 total 1000, 年度 total 100 = 100 + 0), checked."""
     grid = make_grid(5, [
         [C("项目资金（元）", rs=3), "实施期资金总额", "1000", "年度资金总额", "100"],
-        ["中央财政资金", "400", "中央财政资金", "100"],
-        ["省级财政资金", "600", "省级财政资金", "0"],
+        ["中央财政资金", central, "中央财政资金", "100"],
+        ["省级财政资金", provincial, "省级财政资金", "0"],
     ])
-    facts = checked(form_facts_for_document([make_table(grid, TableKind.PERFORMANCE_PROJECT, 0)]))
+    return checked(form_facts_for_document([make_table(grid, TableKind.PERFORMANCE_PROJECT, 0)]))
+
+
+def test_a_form_whose_sums_hold_gets_its_money_checks_passed() -> None:
+    facts = project_money("400", "600")
     money = [f for f in facts if f.value_kind == "number"]
     assert len(money) == 6 and all(f.checks_passed == 1 and not f.checks_failed and not f.reasons for f in money)
 
@@ -264,12 +269,7 @@ def test_a_single_misread_digit_against_a_confirmed_total_is_corrected(
 
 
 def test_a_sum_that_no_single_digit_explains_goes_to_review() -> None:
-    grid = make_grid(5, [
-        [C("项目资金（元）", rs=3), "实施期资金总额", "1000", "年度资金总额", "100"],
-        ["中央财政资金", "123", "中央财政资金", "100"],
-        ["省级财政资金", "456", "省级财政资金", "0"],
-    ])
-    facts = checked(form_facts_for_document([make_table(grid, TableKind.PERFORMANCE_PROJECT, 0)]))
+    facts = project_money("123", "456")
     by_column = {(f.labels[0], f.col): f for f in facts}
     assert by_column[("实施期资金总额", 2)].reasons == ("row_sum_mismatch",)
     assert by_column[("省级财政资金", 2)].reasons == ("row_sum_mismatch",)
