@@ -127,7 +127,9 @@ def test_debug_dir_gets_a_picture_of_each_page_and_verbose_names_the_decisions(
     assert result.exit_code == EXIT_OK, result.output
     (picture,) = (tmp_path / "debug").iterdir()
     assert picture.name == "budget_p001.png" and picture.stat().st_size > 10_000
-    assert "deskewed by" in result.output and "identities checked" in result.output
+    # Document-level decisions (a page read earlier in the session may come from the page cache,
+    # so the page stages' own messages are not asked for here; tests/pipeline cover them).
+    assert "expenditure_summary" in result.output and "identities checked" in result.output
 
 
 def test_records_go_to_the_database_once_however_often_ingested(prefect_harness: None, budget_pdf: bytes,
