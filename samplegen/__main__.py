@@ -94,7 +94,8 @@ def _build_looks(args: argparse.Namespace) -> int:
     if unknown:
         print(f"unknown look(s) {', '.join(unknown)}; known: {', '.join(LOOKS)}", file=sys.stderr)
         return 2
-    looks: list[Look] = [LOOKS[n] for n in names] + [draw_look(args.seed, i) for i in range(args.random_looks)]
+    looks: list[Look] = [LOOKS[n] for n in names]
+    looks += [draw_look(args.seed, i) for i in range(args.random_looks)]
     paths = _spec_paths(args)
     if paths is None:
         return 2
@@ -102,7 +103,8 @@ def _build_looks(args: argparse.Namespace) -> int:
     start = time.monotonic()
     built: list[BuiltFile] = []
     for look in looks:
-        axes = ", ".join(f"{k}={v}" for k, v in look.axes().items() if k not in ("look", "font", "font_stand_in"))
+        shown = {k: v for k, v in look.axes().items() if k not in ("look", "font", "font_stand_in")}
+        axes = ", ".join(f"{k}={v}" for k, v in shown.items())
         print(f"{look.name}: {axes}", flush=True)
         for path in paths:
             built.append(build_look(load_spec(path), look, out))

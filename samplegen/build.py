@@ -94,7 +94,8 @@ def build_spec(spec: DocumentSpec, out_root: Path,
     return built
 
 
-def page_inks(spec: DocumentSpec, result: RenderResult, turns: dict[int, int], sealed: set[int]) -> list[PageInk]:
+def page_inks(spec: DocumentSpec, result: RenderResult, turns: dict[int, int],
+              sealed: set[int]) -> list[PageInk]:
     """What the capture needs to know of each page: its cells and table region, its turn, its seal."""
     cells: dict[int, list] = {}
     regions: dict[int, tuple] = {}
@@ -132,7 +133,8 @@ def build_look(spec: DocumentSpec, look: Look, out_root: Path) -> BuiltFile:
     first_pages = [result.first_page_of(i) for i in range(len(printed.tables))]
     turns = page_turns(look.level, result.page_count, first_pages)
     sealed = sealed_pages(result, look.capture.seal_share, rng)
-    captured = capture_document(result.pdf, look.capture, look.level, rng, page_inks(spec, result, turns, sealed))
+    inks = page_inks(spec, result, turns, sealed)
+    captured = capture_document(result.pdf, look.capture, look.level, rng, inks)
     built = write_variant(printed, result, out_dir, look.name, captured.pdf, captured.map_bbox)
     sidecar = {
         **look.axes(), "spec": spec.name, "file": built.path.name, "sha256": built.sha256,

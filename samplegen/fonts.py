@@ -32,7 +32,8 @@ class Typeface:
         return f"Look-{self.name}"
 
 
-HEI = Typeface("hei", "WenQuanYi Zen Hei", Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"), "fonts-wqy-zenhei")
+HEI = Typeface("hei", "WenQuanYi Zen Hei", Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"),
+               "fonts-wqy-zenhei")
 SONG = Typeface("song", "AR PL SungtiL GB", Path("/usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf"),
                 "fonts-arphic-gbsn00lp")
 KAI = Typeface("kai", "AR PL KaitiM GB", Path("/usr/share/fonts/truetype/arphic-gkai00mp/gkai00mp.ttf"),

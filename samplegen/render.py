@@ -280,7 +280,8 @@ def _frac(x0: float, top: float, x1: float, bottom: float, w: float, h: float) -
     return (round(x0 / w, 5), round((h - top) / h, 5), round(x1 / w, 5), round((h - bottom) / h, 5))
 
 
-def _draw_top_block(canvas: Canvas, table: SpecTable, page_w: float, y: float, style: PrintStyle = PLAIN) -> float:
+def _draw_top_block(canvas: Canvas, table: SpecTable, page_w: float, y: float,
+                    style: PrintStyle = PLAIN) -> float:
     """Caption, title, department/unit line; returns the y where the grid starts."""
     font = style.font
     if table.caption:

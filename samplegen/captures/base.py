@@ -16,7 +16,7 @@ import numpy as np
 from PIL import Image
 
 from samplegen.captures.geometry import BBox, Warp
-from samplegen.scan import ScanLevel, illumination
+from samplegen.scan import ScanLevel, damage_lines, grid_segments, illumination
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +56,17 @@ class Capture(Protocol):
 
 
 def skew_angle(level: ScanLevel, rng: np.random.Generator) -> float:
-    """Degrees, drawn as the flatbed scan draws it: a random side, at least a quarter of the level's maximum."""
+    """Degrees, drawn as the flatbed scan draws it: a random side, at least a quarter of the level's
+    maximum."""
     return float(rng.choice([-1.0, 1.0]) * rng.uniform(0.25, 1.0) * level.max_skew_deg)
+
+
+def worn_rules(page: np.ndarray, ink: PageInk, level: ScanLevel, rng: np.random.Generator) -> np.ndarray:
+    """The page as float grey with the level's faint and broken ruling lines (worn toner, thin scans)."""
+    h, w = page.shape
+    if not ink.cells:
+        return page.astype(np.float32)
+    return damage_lines(page, grid_segments(ink.cells, w, h), level, rng)
 
 
 def smooth_field(h: int, w: int, strength: float, rng: np.random.Generator) -> np.ndarray:

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from samplegen.captures.base import Captured, PageInk, finish, skew_angle
+from samplegen.captures.base import Captured, PageInk, finish, skew_angle, worn_rules
 from samplegen.captures.geometry import affine3, chain, turn, turn_matrix, warp_of
-from samplegen.scan import ScanLevel, damage_lines, grid_segments
+from samplegen.scan import ScanLevel
 
 TONER = 28.0  # grey level of fused toner as the scanner sees it
 
@@ -56,16 +56,17 @@ class Photocopy:
     def capture(self, page: np.ndarray, ink: PageInk, level: ScanLevel, rng: np.random.Generator) -> Captured:
         big_h, big_w = page.shape  # at the copier's resolution
         k = self.oversample
-        out = damage_lines(page, grid_segments(ink.cells, big_w, big_h), level, rng) if ink.cells else (
-            page.astype(np.float32))
+        out = worn_rules(page, ink, level, rng)
         grey = np.clip((out / 255.0 - self.black_point) / (self.white_point - self.black_point), 0.0, 1.0)
         period = self.screen_period * k * level.dpi / 200
-        screen = dot_screen(big_h, big_w, period, self.screen_angle, (rng.uniform(0, 6.3), rng.uniform(0, 6.3)))
+        phase = (rng.uniform(0, 6.3), rng.uniform(0, 6.3))
+        screen = dot_screen(big_h, big_w, period, self.screen_angle, phase)
         toner = grey < screen
         copy = np.where(toner, TONER, 255.0 - self.haze * rng.uniform(0.3, 1.0)).astype(np.float32)
         for _ in range(int(rng.poisson(self.specks))):
             centre = (int(rng.integers(0, big_w)), int(rng.integers(0, big_h)))
-            cv2.circle(copy, centre, int(rng.integers(0, 3)) * k, TONER + float(rng.uniform(0, 60)), thickness=-1)
+            radius = int(rng.integers(0, 3)) * k
+            cv2.circle(copy, centre, radius, TONER + float(rng.uniform(0, 60)), thickness=-1)
         for _ in range(int(rng.poisson(self.dropouts))):
             centre = (int(rng.integers(0, big_w)), int(rng.integers(0, big_h)))
             axes = (int(rng.integers(1, 6)) * k, int(rng.integers(1, 4)) * k)
@@ -103,7 +104,7 @@ class Fax:
 
     def capture(self, page: np.ndarray, ink: PageInk, level: ScanLevel, rng: np.random.Generator) -> Captured:
         h, w = page.shape
-        out = damage_lines(page, grid_segments(ink.cells, w, h), level, rng) if ink.cells else page.astype(np.float32)
+        out = worn_rules(page, ink, level, rng)
         angle = skew_angle(level, rng)
         m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
         out = cv2.warpAffine(out, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=255.0)

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from samplegen.captures.base import Captured, PageInk, finish, skew_angle
+from samplegen.captures.base import Captured, PageInk, finish, worn_rules, skew_angle
 from samplegen.captures.geometry import affine3, chain, turn, turn_matrix, warp_of
-from samplegen.scan import ScanLevel, degrade_page, damage_lines, grid_segments
+from samplegen.scan import ScanLevel, degrade_page
 
 MM_PER_INCH = 25.4
 
@@ -37,10 +37,11 @@ class Flatbed:
 
 @dataclass(frozen=True, slots=True)
 class FlatbedLid:
-    """The sheet laid off-square on the glass: the dark lid shows along two edges and through two punch holes."""
+    """The sheet laid off-square on the glass: the dark lid shows along two edges and through the
+    two punch holes."""
 
     name: str = "flatbed_lid"
-    lid_gray: float = 40.0  # the lid (or the dark room, with the lid open) where paper does not cover the glass
+    lid_gray: float = 40.0  # the lid (or the dark room, lid open) where no paper covers the glass
     min_shift: float = 0.012  # the sheet's offset on the glass, share of the page's width / height
     max_shift: float = 0.035
     hole_mm: float = 6.0  # a two-hole punch: 6 mm holes, 80 mm apart, 12 mm from the binding edge
@@ -64,7 +65,7 @@ class FlatbedLid:
     def capture(self, page: np.ndarray, ink: PageInk, level: ScanLevel, rng: np.random.Generator) -> Captured:
         h, w = page.shape
         dpi = self.dpi(level)
-        out = damage_lines(page, grid_segments(ink.cells, w, h), level, rng) if ink.cells else page.astype(np.float32)
+        out = worn_rules(page, ink, level, rng)
         paper = np.ones((h, w), dtype=np.float32)
         radius = round(self.hole_mm / 2 * dpi / MM_PER_INCH)
         for centre in self.holes(w, h, dpi):

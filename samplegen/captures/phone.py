@@ -14,11 +14,11 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from samplegen.captures.base import Captured, PageInk, finish
+from samplegen.captures.base import Captured, PageInk, finish, worn_rules
 from samplegen.captures.geometry import chain, turn, turn_matrix, warp_of
 from samplegen.captures.seal import SEAL_MM, seal_mask, stamp
 from samplegen.fonts import SONG
-from samplegen.scan import ScanLevel, damage_lines, grid_segments
+from samplegen.scan import ScanLevel
 
 PAPER = np.array([1.0, 0.985, 0.95], dtype=np.float32)  # office paper under warm room light
 DESKS = (  # RGB of the surfaces a sheet is photographed on: light wood, dark wood, grey desk, green mat
@@ -46,7 +46,7 @@ class Phone:
         fw, fh = frame
         cx = fw / 2 + rng.uniform(-0.3, 0.3) * (fw - w)
         cy = fh / 2 + rng.uniform(-0.3, 0.3) * (fh - h)
-        quad = np.array([[-w / 2, -h / 2], [w / 2, -h / 2], [w / 2, h / 2], [-w / 2, h / 2]], dtype=np.float64)
+        quad = np.array([[-w, -h], [w, -h], [w, h], [-w, h]], dtype=np.float64) / 2
         # Keystone: the edge farther from the camera comes out shorter.
         k = rng.uniform(0.3, 1.0) * self.max_keystone
         edge = int(rng.integers(0, 4))  # 0 top, 1 right, 2 bottom, 3 left
@@ -56,7 +56,8 @@ class Phone:
         quad[a] += shrink
         quad[b] -= shrink
         quad += rng.uniform(-0.003, 0.003, size=(4, 2)) * (w, h)
-        deg = float(rng.choice([-1.0, 1.0]) * rng.uniform(0.2, 1.0) * max(self.max_turn_deg, level.max_skew_deg))
+        most = max(self.max_turn_deg, level.max_skew_deg)
+        deg = float(rng.choice([-1.0, 1.0]) * rng.uniform(0.2, 1.0) * most)
         t = np.deg2rad(deg)
         rot = np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]])
         return quad @ rot.T + (cx, cy)
@@ -72,11 +73,11 @@ class Phone:
 
     def capture(self, page: np.ndarray, ink: PageInk, level: ScanLevel, rng: np.random.Generator) -> Captured:
         h, w = page.shape
-        out = damage_lines(page, grid_segments(ink.cells, w, h), level, rng) if ink.cells else page.astype(np.float32)
+        out = worn_rules(page, ink, level, rng)
         rgb = out[..., None] * PAPER
         if ink.seal and ink.table is not None:
-            rgb = stamp(rgb, seal_mask(round(SEAL_MM / 25.4 * self.dpi(level)), ink.seal_text, self.seal_font, rng),
-                        self.seal_centre(ink, w, h, rng))
+            mask = seal_mask(round(SEAL_MM / 25.4 * self.dpi(level)), ink.seal_text, self.seal_font, rng)
+            rgb = stamp(rgb, mask, self.seal_centre(ink, w, h, rng))
         share = rng.uniform(*self.sheet_share)
         frame = (round(w / share), round(h / share))
         src = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float32)
@@ -88,7 +89,9 @@ class Phone:
         shadow = cv2.GaussianBlur(cover, (0, 0), 12.0)  # the sheet's shadow on the desk
         desk = desk * (1.0 - 0.35 * shadow)[..., None]
         photo = sheet + desk * (1.0 - cover)[..., None]
-        photo = photo * self.shading(frame, rng)[..., None] * rng.uniform(0.95, 1.05, size=3).astype(np.float32)
+        shade = self.shading(frame, rng)
+        white_balance = rng.uniform(0.95, 1.05, size=3).astype(np.float32)
+        photo = photo * shade[..., None] * white_balance
         image = turn(finish(photo, level, rng), ink.turn)
         turn_m, size = turn_matrix(ink.turn, *frame)
         return Captured(image, warp_of(chain(homography.astype(np.float64), turn_m), (w, h), size), "jpeg")

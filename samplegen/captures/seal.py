@@ -41,7 +41,8 @@ def seal_mask(diameter: int, text: str, font_path: Path, rng: np.random.Generato
     radius = size / 2 - ring - glyph * 0.75
     span = min(250.0, 30.0 * len(text))  # degrees of arc the name covers, centred on the top
     for i, char in enumerate(text):
-        angle = -90.0 - span / 2 + span * (i + 0.5) / len(text)  # degrees, 0 = right, clockwise (image y down)
+        # degrees, 0 pointing right, clockwise (image y grows down)
+        angle = -90.0 - span / 2 + span * (i + 0.5) / len(text)
         tile = Image.new("L", (glyph * 2, glyph * 2), 0)
         ImageDraw.Draw(tile).text((glyph, glyph), char, font=font, fill=255, anchor="mm")
         tile = tile.rotate(-(angle + 90.0), resample=Image.BICUBIC)  # the glyph's top faces outwards
@@ -60,7 +61,8 @@ def seal_mask(diameter: int, text: str, font_path: Path, rng: np.random.Generato
 
 
 def stamp(rgb: np.ndarray, mask: np.ndarray, centre: tuple[int, int]) -> np.ndarray:
-    """Multiply red ink over ``rgb`` (float, 0-255, h x w x 3) with the mask centred at ``centre``; clipped to the page."""
+    """Multiply red ink over ``rgb`` (float, 0-255, h x w x 3), the mask centred at ``centre``,
+    clipped to the page."""
     h, w = rgb.shape[:2]
     size = mask.shape[0]
     x0, y0 = centre[0] - size // 2, centre[1] - size // 2
