@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 SAMPLES := $(wildcard samples/*/*_digital.pdf)
 
-.PHONY: setup demo test test-fast samples bench clean
+.PHONY: setup demo test test-fast samples looks bench clean
 
 setup:
 	bash scripts/setup.sh
@@ -25,6 +25,10 @@ test-fast: setup
 # Rebuild every sample (born-digital PDF, mild and harsh scans, truth) from samples/spec/.
 samples: setup
 	$(PY) -m samplegen
+
+# Every spec in every named look (README "Looks"), into build/looks/ (not committed).
+looks: setup
+	$(PY) -m samplegen --looks all
 
 bench: setup
 	$(PY) -m samplegen --if-missing

@@ -7,16 +7,24 @@ Layout per spec ``<name>``::
     samples/<name>/<name>_harsh.pdf
     samples/<name>/truth/<name>_<variant>.records.jsonl
     samples/<name>/truth/<name>_<variant>.tables.jsonl
+
+A look (``samplegen.looks``) is built the same way as ``<name>_<look>.pdf`` with its truth, and
+a sidecar ``<name>_<look>.look.json`` naming the look and its axis values.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
+from samplegen.captures import PageInk, capture_document
+from samplegen.looks import Look, print_spec
 from samplegen.render import DEFAULT_FONT_PATH, RenderResult, render
 from samplegen.scan import DEFAULT_LEVELS, LEVELS, ScanLevel, page_turns, scan
 from samplegen.spec import DocumentSpec
@@ -83,4 +91,55 @@ def build_spec(spec: DocumentSpec, out_root: Path,
         turns = page_turns(level, result.page_count, first_pages)
         scanned = scan(result.pdf, level, scan_seed(spec.name, level), page_cells, turns)
         built.append(write_variant(spec, result, out_dir, level.name, scanned.pdf, scanned.map_bbox))
+    return built
+
+
+def page_inks(spec: DocumentSpec, result: RenderResult, turns: dict[int, int],
+              sealed: set[int]) -> list[PageInk]:
+    """What the capture needs to know of each page: its cells and table region, its turn, its seal."""
+    cells: dict[int, list] = {}
+    regions: dict[int, tuple] = {}
+    for tp in result.table_pages:
+        cells.setdefault(tp.page, []).extend(c.bbox for c in tp.cells)
+        regions.setdefault(tp.page, tp.bbox)
+    seal_text = spec.department.removesuffix("（部门）")
+    return [
+        PageInk(p, tuple(cells.get(p, ())), regions.get(p), turns.get(p, 0), p in sealed, seal_text)
+        for p in range(1, result.page_count + 1)
+    ]
+
+
+def sealed_pages(result: RenderResult, share: float, rng: np.random.Generator) -> set[int]:
+    """Table pages stamped with a seal: each with chance ``share``, at least one when ``share`` > 0."""
+    if share <= 0:
+        return set()
+    pages = sorted({tp.page for tp in result.table_pages})
+    chosen = {p for p in pages if rng.random() < share}
+    return chosen or {pages[int(rng.integers(0, len(pages)))]}
+
+
+def look_seed(spec: DocumentSpec, look: Look) -> list[int]:
+    # crc32, not hash(): Python's str hash is salted per process and would break determinism.
+    return [look.seed, zlib.crc32(spec.name.encode())]
+
+
+def build_look(spec: DocumentSpec, look: Look, out_root: Path) -> BuiltFile:
+    """``<name>_<look>.pdf``: the spec printed and captured as the look says, with its truth and sidecar."""
+    out_dir = out_root / spec.name
+    out_dir.mkdir(parents=True, exist_ok=True)
+    printed = print_spec(spec, look)
+    result = render(printed, style=look.layout.style, typeface=look.typeface)
+    rng = np.random.default_rng(look_seed(spec, look))
+    first_pages = [result.first_page_of(i) for i in range(len(printed.tables))]
+    turns = page_turns(look.level, result.page_count, first_pages)
+    sealed = sealed_pages(result, look.capture.seal_share, rng)
+    inks = page_inks(spec, result, turns, sealed)
+    captured = capture_document(result.pdf, look.capture, look.level, rng, inks)
+    built = write_variant(printed, result, out_dir, look.name, captured.pdf, captured.map_bbox)
+    sidecar = {
+        **look.axes(), "spec": spec.name, "file": built.path.name, "sha256": built.sha256,
+        "turned_pages": {str(p): d for p, d in sorted(turns.items())}, "sealed_pages": sorted(sealed),
+    }
+    (out_dir / f"{spec.name}_{look.name}.look.json").write_text(
+        json.dumps(sidecar, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return built

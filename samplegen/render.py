@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reportlab.lib.pagesizes import A4, landscape
@@ -19,6 +19,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
+from samplegen.fonts import Typeface, register
 from samplegen.layout import Grid, PlacedCell, place
 from samplegen.spec import DocumentSpec, SpecTable
 
@@ -42,6 +43,8 @@ TITLE_SIZE = 17.0
 DEPT_SIZE = 10.0
 NOTE_SIZE = 9.0
 MAX_NATURAL_COL_W = 170.0  # a long label wraps instead of starving the other columns
+FOOTER_SIZE = 8.0
+BOLD_STROKE = 0.35  # outline width (pt) that thickens a face with no bold weight, as Excel's PDF export does
 
 # Thousands-separated or plain decimals, optionally negative: printed money.
 _NUMBER_RE = re.compile(r"^[-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
@@ -65,6 +68,24 @@ def register_font(path: Path = DEFAULT_FONT_PATH) -> str:
 
 def is_number(text: str) -> bool:
     return bool(_NUMBER_RE.match(text.strip()))
+
+
+@dataclass(frozen=True, slots=True)
+class PrintStyle:
+    """How the printer draws: the font and the rules, fills and page furniture of a layout.
+
+    The defaults are the samples' plain look: every cell ruled alike, no fills, no footer.
+    """
+
+    font: str = FONT  # a name registered with reportlab
+    rule_width: float = LINE_W  # every cell's border
+    frame_width: float | None = None  # a heavier outer frame drawn over the table's border
+    header_fill: float | None = None  # grey level (0 black, 1 white) behind the header rows
+    bold_headings: bool = False  # header cells and titles outlined to look bold
+    page_footer: bool = False  # 第 n 页，共 N 页 under each page of a table
+
+
+PLAIN = PrintStyle()
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,13 +125,13 @@ class RenderResult:
         return min(tp.page for tp in self.table_pages if tp.table_index == table_index)
 
 
-def wrap(text: str, width: float, size: float = BODY_SIZE) -> list[str]:
+def wrap(text: str, width: float, size: float = BODY_SIZE, font: str = FONT) -> list[str]:
     """Greedy per-character wrap (CJK has no spaces); explicit newlines are kept."""
     lines: list[str] = []
     for para in text.split("\n"):
         line = ""
         for ch in para:
-            if line and pdfmetrics.stringWidth(line + ch, FONT, size) > width:
+            if line and pdfmetrics.stringWidth(line + ch, font, size) > width:
                 lines.append(line)
                 line = ""
             line += ch
@@ -118,19 +139,19 @@ def wrap(text: str, width: float, size: float = BODY_SIZE) -> list[str]:
     return lines
 
 
-def fit_lines(text: str, width: float) -> tuple[list[str], float]:
+def fit_lines(text: str, width: float, font: str = FONT) -> tuple[list[str], float]:
     """(lines, font size): numbers never wrap (a split number reads as two), they shrink to fit."""
     if is_number(text):
-        natural = pdfmetrics.stringWidth(text.strip(), FONT, BODY_SIZE)
+        natural = pdfmetrics.stringWidth(text.strip(), font, BODY_SIZE)
         return [text.strip()], BODY_SIZE if natural <= width else max(5.0, BODY_SIZE * width / natural)
-    return wrap(text, width), BODY_SIZE
+    return wrap(text, width, font=font), BODY_SIZE
 
 
-def _text_width(text: str, size: float = BODY_SIZE) -> float:
-    return max((pdfmetrics.stringWidth(line, FONT, size) for line in text.split("\n")), default=0.0)
+def _text_width(text: str, size: float = BODY_SIZE, font: str = FONT) -> float:
+    return max((pdfmetrics.stringWidth(line, font, size) for line in text.split("\n")), default=0.0)
 
 
-def column_widths(table: SpecTable, grid: Grid, usable: float) -> list[float]:
+def column_widths(table: SpecTable, grid: Grid, usable: float, font: str = FONT) -> list[float]:
     """Widths in points filling ``usable``: the spec's ratios, else natural text widths."""
     if table.col_widths is not None:
         if len(table.col_widths) != grid.n_cols:
@@ -142,26 +163,27 @@ def column_widths(table: SpecTable, grid: Grid, usable: float) -> list[float]:
         natural = [2 * PAD_X + 12.0] * grid.n_cols
         for cell in grid.cells:
             if cell.col_span == 1:
-                need = min(_text_width(cell.text), MAX_NATURAL_COL_W) + 2 * PAD_X
+                need = min(_text_width(cell.text, font=font), MAX_NATURAL_COL_W) + 2 * PAD_X
                 natural[cell.col] = max(natural[cell.col], need)
         # A spanning header wider than its columns widens them evenly.
         for cell in grid.cells:
             if cell.col_span > 1:
                 cols = range(cell.col, cell.last_col + 1)
-                short = min(_text_width(cell.text), MAX_NATURAL_COL_W) + 2 * PAD_X - sum(natural[c] for c in cols)
+                short = min(_text_width(cell.text, font=font), MAX_NATURAL_COL_W) + 2 * PAD_X - sum(
+                    natural[c] for c in cols)
                 for c in cols:
                     natural[c] += max(0.0, short) / cell.col_span
     scale = usable / sum(natural)
     return [w * scale for w in natural]
 
 
-def row_heights(grid: Grid, widths: list[float]) -> list[float]:
+def row_heights(grid: Grid, widths: list[float], font: str = FONT) -> list[float]:
     """Rows grow to fit their wrapped text; a rowspan's excess goes to its last row."""
     heights = [MIN_ROW_H] * grid.n_rows
 
     def need(cell: PlacedCell) -> float:
         w = sum(widths[cell.col : cell.last_col + 1]) - 2 * PAD_X
-        return len(fit_lines(cell.text, w)[0]) * LEADING + 2 * PAD_Y
+        return len(fit_lines(cell.text, w, font)[0]) * LEADING + 2 * PAD_Y
 
     for cell in grid.cells:
         if cell.row_span == 1:
@@ -236,19 +258,21 @@ def _align(table: SpecTable, cell: PlacedCell) -> str:
     return "right" if is_number(cell.text) else "left"
 
 
-def _draw_text(canvas: Canvas, cell: PlacedCell, align: str, x0: float, x1: float, top: float, bottom: float) -> None:
+def _draw_text(canvas: Canvas, cell: PlacedCell, align: str, x0: float, x1: float, top: float, bottom: float,
+               font: str = FONT, bold: bool = False) -> None:
     """Draw wrapped lines vertically centred; canvas y grows upwards."""
-    lines, size = fit_lines(cell.text, x1 - x0 - 2 * PAD_X)
+    lines, size = fit_lines(cell.text, x1 - x0 - 2 * PAD_X, font)
     block_top = (top + bottom) / 2 + len(lines) * LEADING / 2
-    canvas.setFont(FONT, size)
+    canvas.setFont(font, size)
+    mode = 2 if bold else None  # 2: fill and stroke the outline; None leaves plain output as it was
     for i, line in enumerate(lines):
         baseline = block_top - i * LEADING - LEADING / 2 - 0.35 * size
         if align == "right":
-            canvas.drawRightString(x1 - PAD_X, baseline, line)
+            canvas.drawRightString(x1 - PAD_X, baseline, line, mode=mode)
         elif align == "center":
-            canvas.drawCentredString((x0 + x1) / 2, baseline, line)
+            canvas.drawCentredString((x0 + x1) / 2, baseline, line, mode=mode)
         else:
-            canvas.drawString(x0 + PAD_X, baseline, line)
+            canvas.drawString(x0 + PAD_X, baseline, line, mode=mode)
 
 
 def _frac(x0: float, top: float, x1: float, bottom: float, w: float, h: float) -> tuple[float, float, float, float]:
@@ -256,20 +280,26 @@ def _frac(x0: float, top: float, x1: float, bottom: float, w: float, h: float) -
     return (round(x0 / w, 5), round((h - top) / h, 5), round(x1 / w, 5), round((h - bottom) / h, 5))
 
 
-def _draw_top_block(canvas: Canvas, table: SpecTable, page_w: float, y: float) -> float:
+def _draw_top_block(canvas: Canvas, table: SpecTable, page_w: float, y: float,
+                    style: PrintStyle = PLAIN) -> float:
     """Caption, title, department/unit line; returns the y where the grid starts."""
+    font = style.font
     if table.caption:
         y -= CAPTION_SIZE
-        canvas.setFont(FONT, CAPTION_SIZE)
+        canvas.setFont(font, CAPTION_SIZE)
         canvas.drawString(MARGIN_X, y, table.caption)
         y -= 6
     y -= TITLE_SIZE + 4
-    canvas.setFont(FONT, TITLE_SIZE)
-    canvas.drawCentredString(page_w / 2, y, table.title)
+    canvas.setFont(font, TITLE_SIZE)
+    if style.bold_headings:
+        canvas.setLineWidth(BOLD_STROKE)
+        canvas.drawCentredString(page_w / 2, y, table.title, mode=2)
+    else:
+        canvas.drawCentredString(page_w / 2, y, table.title)
     y -= 10
     if table.department or table.unit:
         y -= DEPT_SIZE
-        canvas.setFont(FONT, DEPT_SIZE)
+        canvas.setFont(font, DEPT_SIZE)
         if table.department:
             canvas.drawString(MARGIN_X, y, table.department)
         if table.unit:
@@ -278,12 +308,14 @@ def _draw_top_block(canvas: Canvas, table: SpecTable, page_w: float, y: float) -
     return y
 
 
-def _draw_table(canvas: Canvas, index: int, table: SpecTable, first_page: int) -> list[TablePage]:
+def _draw_table(canvas: Canvas, index: int, table: SpecTable, first_page: int,
+                style: PrintStyle = PLAIN) -> list[TablePage]:
     page_w, page_h = landscape(A4) if table.orientation == "landscape" else A4
+    font = style.font
     grid = place(table)
-    widths = column_widths(table, grid, page_w - 2 * MARGIN_X)
+    widths = column_widths(table, grid, page_w - 2 * MARGIN_X, font)
     xs = [MARGIN_X + sum(widths[:i]) for i in range(grid.n_cols + 1)]
-    heights = row_heights(grid, widths)
+    heights = row_heights(grid, widths, font)
     plans = paginate(table, grid, heights, page_h)
     header = tuple(range(table.header_rows))
     out: list[TablePage] = []
@@ -291,7 +323,7 @@ def _draw_table(canvas: Canvas, index: int, table: SpecTable, first_page: int) -
         canvas.setPageSize((page_w, page_h))
         y = page_h - MARGIN_TOP
         if plan.first:
-            y = _draw_top_block(canvas, table, page_w, y)
+            y = _draw_top_block(canvas, table, page_w, y, style)
         rows = header + plan.body_rows
         page_row = {r: i for i, r in enumerate(rows)}
         tops: dict[int, float] = {}
@@ -299,17 +331,32 @@ def _draw_table(canvas: Canvas, index: int, table: SpecTable, first_page: int) -
             tops[r] = y
             y -= heights[r]
         grid_top, grid_bottom = tops[rows[0]] if rows else y, y
-        canvas.setLineWidth(LINE_W)
-        cells: list[RenderedCell] = []
-        for cell in grid.cells:
-            if cell.row not in page_row:
-                continue
-            x0, x1 = xs[cell.col], xs[cell.last_col + 1]
+        placed = [c for c in grid.cells if c.row in page_row]
+
+        def box(cell: PlacedCell) -> tuple[float, float, float, float]:
             top = tops[cell.row]
-            bottom = top - sum(heights[cell.row : cell.last_row + 1])
+            return xs[cell.col], top, xs[cell.last_col + 1], top - sum(heights[cell.row : cell.last_row + 1])
+
+        if style.header_fill is not None:
+            # Fills first: a later cell's fill would paint over the rules already drawn.
+            canvas.setFillGray(style.header_fill)
+            for cell in placed:
+                if cell.row < table.header_rows:
+                    x0, top, x1, bottom = box(cell)
+                    canvas.rect(x0, bottom, x1 - x0, top - bottom, stroke=0, fill=1)
+            canvas.setFillGray(0)
+        canvas.setLineWidth(style.rule_width)
+        cells: list[RenderedCell] = []
+        for cell in placed:
+            x0, top, x1, bottom = box(cell)
             canvas.rect(x0, bottom, x1 - x0, top - bottom, stroke=1, fill=0)
             if cell.text:
-                _draw_text(canvas, cell, _align(table, cell), x0, x1, top, bottom)
+                bold = style.bold_headings and cell.row < table.header_rows
+                if bold:
+                    canvas.setLineWidth(BOLD_STROKE)
+                _draw_text(canvas, cell, _align(table, cell), x0, x1, top, bottom, font, bold)
+                if bold:
+                    canvas.setLineWidth(style.rule_width)
             cells.append(
                 RenderedCell(
                     grid_row=cell.row,
@@ -322,9 +369,16 @@ def _draw_table(canvas: Canvas, index: int, table: SpecTable, first_page: int) -
                     is_header=cell.row < table.header_rows,
                 )
             )
+        if style.frame_width is not None and rows:
+            canvas.setLineWidth(style.frame_width)
+            canvas.rect(xs[0], grid_bottom, xs[-1] - xs[0], grid_top - grid_bottom, stroke=1, fill=0)
         if table.note and k == len(plans) - 1:
-            canvas.setFont(FONT, NOTE_SIZE)
+            canvas.setFont(font, NOTE_SIZE)
             canvas.drawString(MARGIN_X, grid_bottom - NOTE_SIZE - 5, table.note)
+        if style.page_footer:
+            # An Excel sheet numbers its own printed pages.
+            canvas.setFont(font, FOOTER_SIZE)
+            canvas.drawCentredString(page_w / 2, MARGIN_BOTTOM / 2, f"第 {k + 1} 页，共 {len(plans)} 页")
         out.append(
             TablePage(
                 table_index=index,
@@ -340,17 +394,24 @@ def _draw_table(canvas: Canvas, index: int, table: SpecTable, first_page: int) -
     return out
 
 
-def render(spec: DocumentSpec, font_path: Path = DEFAULT_FONT_PATH) -> RenderResult:
-    """Draw every table (each from a new page) and return the PDF bytes with the geometry."""
-    register_font(font_path)
+def render(spec: DocumentSpec, font_path: Path = DEFAULT_FONT_PATH, style: PrintStyle | None = None,
+           typeface: Typeface | None = None) -> RenderResult:
+    """Draw every table (each from a new page) and return the PDF bytes with the geometry.
+
+    Without ``style`` and ``typeface`` this is the samples' look in the face at ``font_path``
+    (one such face per process); a ``typeface`` is registered under a name of its own, so one
+    process can print in every typeface, and ``style`` gives the layout's rules and fills.
+    """
+    font = register(typeface) if typeface is not None else register_font(font_path)
+    style = replace(style or PLAIN, font=font)
     buf = io.BytesIO()
     # invariant=1: no timestamp or random document id, so builds are byte-identical.
     canvas = Canvas(buf, pagesize=A4, invariant=1, pageCompression=1)
     canvas.setTitle(f"{spec.department} {spec.year}")
     pages: list[TablePage] = []
     for index, table in enumerate(spec.tables):
-        pages.extend(_draw_table(canvas, index, table, len({p.page for p in pages}) + 1))
-    prose_pages = _draw_prose(canvas, spec.narrative)
+        pages.extend(_draw_table(canvas, index, table, len({p.page for p in pages}) + 1, style))
+    prose_pages = _draw_prose(canvas, spec.narrative, font)
     canvas.save()
     return RenderResult(buf.getvalue(), len({p.page for p in pages}) + prose_pages, tuple(pages))
 
@@ -360,7 +421,7 @@ PROSE_LEADING = 1.7  # line height, in font sizes
 PROSE_INDENT = 2  # a paragraph's first line starts two characters in
 
 
-def _draw_prose(canvas: Canvas, paragraphs: list[str]) -> int:
+def _draw_prose(canvas: Canvas, paragraphs: list[str], font: str = FONT) -> int:
     """Typeset paragraphs on A4 pages after the tables, wrapping by character; the pages used."""
     if not paragraphs:
         return 0
@@ -369,12 +430,12 @@ def _draw_prose(canvas: Canvas, paragraphs: list[str]) -> int:
     line_h = PROSE_SIZE * PROSE_LEADING
     pages, y = 1, page_h - MARGIN_TOP
     canvas.setPageSize((page_w, page_h))
-    canvas.setFont(FONT, PROSE_SIZE)
+    canvas.setFont(font, PROSE_SIZE)
     for paragraph in paragraphs:
         line, indent = "", PROSE_INDENT * PROSE_SIZE
         lines: list[tuple[float, str]] = []
         for char in paragraph:
-            if pdfmetrics.stringWidth(line + char, FONT, PROSE_SIZE) > width - indent:
+            if pdfmetrics.stringWidth(line + char, font, PROSE_SIZE) > width - indent:
                 lines.append((indent, line))
                 line, indent = "", 0.0
             line += char
@@ -383,7 +444,7 @@ def _draw_prose(canvas: Canvas, paragraphs: list[str]) -> int:
             if y - line_h < MARGIN_BOTTOM:
                 canvas.showPage()
                 canvas.setPageSize((page_w, page_h))
-                canvas.setFont(FONT, PROSE_SIZE)
+                canvas.setFont(font, PROSE_SIZE)
                 pages, y = pages + 1, page_h - MARGIN_TOP
             y -= line_h
             canvas.drawString(MARGIN_X + indent, y, text)

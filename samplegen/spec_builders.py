@@ -132,14 +132,15 @@ class FormGrid:
 
 # ------------------------------------------------------------ 表9 国有资本经营预算
 
-def state_capital_table(department: str) -> dict:
-    """预算公开表9: a county department has no 国有资本经营预算, so the table is printed empty."""
+def state_capital_table(department: str, year: int = 2025, empty_rows: bool = True) -> dict:
+    """预算公开表9: a county department has no 国有资本经营预算, so the table is printed empty:
+    a blank 合计 row and the note, or (``empty_rows`` False) the header and the note alone."""
     return {
         "department": department,
         "unit": "万元",
         "kind": "state_capital",
         "caption": "预算公开表9",
-        "title": "2025年国有资本经营预算收支预算表（不含上年结转）",
+        "title": f"{year}年国有资本经营预算收支预算表（不含上年结转）",
         "orientation": "landscape",
         "header_rows": 3,
         "col_widths": [1.2, 2.4, 1.5, 1.0, 2.4, 1.0, 1.0, 1.0],
@@ -148,7 +149,7 @@ def state_capital_table(department: str) -> dict:
             [cell("项目", cs=2), cell("国有资本经营收入预算", rs=2), cell("科目编码", rs=2),
              cell("科目名称", rs=2), cell("合计", rs=2), cell("基本支出", rs=2), cell("项目支出", rs=2)],
             ["收入科目编码", "科目名称"],
-            [cell("合计", cs=2), "", "", "", "", "", ""],
+            *([[cell("合计", cs=2), "", "", "", "", "", ""]] if empty_rows else []),
         ],
         "layout": "ledger",
         "groups": [
@@ -192,7 +193,7 @@ class OverallForm:
     indicators: OverallIndicators
 
 
-def overall_form_table(form: OverallForm) -> dict:
+def overall_form_table(form: OverallForm, year: int = 2025) -> dict:
     """The 部门整体支出绩效目标申报表: a five-column form, 万元."""
     g = FormGrid(5)
     g.row(cell("部门基本信息", rs=5), "部门名称", cell(form.dept_coded, cs=3))
@@ -224,7 +225,7 @@ def overall_form_table(form: OverallForm) -> dict:
         "kind": "performance_overall",
         "title": "县（区）级预算部门（单位）整体支出绩效目标申报表",
         # printed under the title; the spec has no subtitle field, so it rides here
-        "department": "（2025）年度",
+        "department": f"（{year}）年度",
         "unit": "万元",
         "orientation": "portrait",
         "header_rows": 0,

@@ -4,7 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-eng fonts-wqy-zenhei fonts-arphic-uming fonts-noto-cjk poppler-utils libgl1 libglib2.0-0)
+# The CJK faces: the samples' Hei, UMing for the Song check, and the look generator's Song, Kai and
+# FangSong stand-in (samplegen/fonts.py).
+APT_PACKAGES=(tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-eng fonts-wqy-zenhei fonts-arphic-uming
+  fonts-arphic-gbsn00lp fonts-arphic-gkai00mp fonts-lxgw-wenkai fonts-noto-cjk poppler-utils libgl1 libglib2.0-0)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -125,3 +125,50 @@ def test_the_sample_builder_refuses_a_missing_font(tmp_path: Path) -> None:
     from samplegen.__main__ import main
 
     assert main(["--font", str(tmp_path / "none.ttc"), "--out", str(tmp_path)]) == 2
+
+
+def _pixels(pdf: bytes, page: int = 0, dpi: int = 100):
+    import numpy as np
+
+    doc = pdfium.PdfDocument(pdf)
+    try:
+        return np.asarray(doc[page].render(scale=dpi / 72, grayscale=True).to_pil().convert("L"))
+    finally:
+        doc.close()
+
+
+def test_a_print_style_fills_the_header_frames_the_table_and_numbers_the_pages(mini_spec: DocumentSpec) -> None:
+    from samplegen.fonts import HEI
+    from samplegen.render import PrintStyle
+
+    excel = PrintStyle(rule_width=0.3, frame_width=1.8, header_fill=0.78, bold_headings=True, page_footer=True)
+    result = render(mini_spec, style=excel, typeface=HEI)
+    plain = render(mini_spec, typeface=HEI)
+    assert [tp.cells for tp in result.table_pages] == [tp.cells for tp in plain.table_pages]  # same geometry
+    fancy, bare = _pixels(result.pdf), _pixels(plain.pdf)
+    h, w = fancy.shape
+    tp = result.table_pages[0]
+    header = next(c for c in tp.cells if c.is_header and not c.text)  # an empty header cell: fill only
+    x0, y0, x1, y1 = header.bbox
+    inside = fancy[round((y0 + 0.3 * (y1 - y0)) * h):round((y1 - 0.3 * (y1 - y0)) * h),
+                   round((x0 + 0.3 * (x1 - x0)) * w):round((x1 - 0.3 * (x1 - x0)) * w)]
+    assert abs(float(inside.mean()) - 0.78 * 255) < 6
+    # Down a value column's left edge (amounts are right-aligned: nothing but rules there): the
+    # table's bottom edge (the frame) against the rule between two body rows.
+    last = max(tp.cells, key=lambda c: (c.bbox[3], c.col))
+    x = round((last.bbox[0] + 0.1 * (last.bbox[2] - last.bbox[0])) * w)
+    above = next(c for c in tp.cells if c.col == last.col and c.page_row == last.page_row - 1)
+
+    def dark_run(image, y: float) -> int:
+        centre = round(y * h)
+        return int((image[centre - 3: centre + 4, x] < 160).sum())
+
+    assert dark_run(fancy, last.bbox[3]) > dark_run(fancy, above.bbox[3]) >= 1
+    assert dark_run(fancy, last.bbox[3]) > dark_run(bare, last.bbox[3])
+    doc = pdfium.PdfDocument(result.pdf)
+    try:
+        texts = [doc[i].get_textpage().get_text_range() for i in range(len(doc))]
+    finally:
+        doc.close()
+    assert "第 1 页，共 1 页" in texts[0]
+    assert "第 1 页，共 2 页" in texts[2] and "第 2 页，共 2 页" in texts[3]  # the table over two pages

@@ -119,3 +119,9 @@ def test_catalog_puts_each_name_in_its_level_column(tmp_path: Path) -> None:
     assert table["max_body_rows_per_page"] == 2  # 8 body rows over about four pages
     assert procurement_catalog_table(csv_path, rows_per_page=50)["max_body_rows_per_page"] == 50
     SpecTable.model_validate(table)
+
+
+def test_state_capital_table_takes_the_year_and_may_print_no_blank_row() -> None:
+    table = SpecTable.model_validate(state_capital_table("部门名称：某部门", year=2026, empty_rows=False))
+    assert table.title.startswith("2026年") and len(table.rows) == table.header_rows == 3
+    assert table.note == "注：本表无数据"
