@@ -3,7 +3,7 @@
 from models.document import DocumentInfo, PageRef
 from models.evidence import Evidence, combine
 from models.geometry import BBox, Grid, GridCell
-from models.results import DocumentResult, Orientation, PageFailure, PageResult, PageTable, TextPhrase
+from models.results import DocumentResult, Orientation, PageFailure, PageResult, PageTable, Sheet, TextPhrase
 from models.kinds import FORM_KINDS, FUNCTIONAL_CODE_KINDS, LEDGER_KINDS, SIDE_BY_SIDE_KINDS, UNIT_ROW_KINDS
 from models.records import (
     DOUBTING_REASONS,
@@ -45,6 +45,7 @@ __all__ = [
     "RECORDS_SCHEMA_VERSION",
     "Rejection",
     "ReviewReason",
+    "Sheet",
     "TableCell",
     "TableKind",
     "TableRecord",

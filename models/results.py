@@ -15,9 +15,22 @@ from models.records import Fact, TableRecord
 
 
 @dataclass(frozen=True, slots=True)
+class Sheet:
+    """The sheet of paper in a photo or a bordered scan: its corners in the rendered image (top-left,
+    top-right, bottom-right, bottom-left; pixels) and the size (width, height) it is warped to."""
+
+    corners: tuple[tuple[float, float], ...]
+    size: tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
 class Orientation:
+    """How the rendered page was made upright, in order: the sheet cut out and rectified (when the
+    page did not fill its image), turned by quarter turns, deskewed."""
+
     quarter_turns_cw: int  # rotation applied to make the page upright, degrees clockwise
     skew_deg: float  # small rotation applied after it, degrees counter-clockwise
+    sheet: Sheet | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ Pages are processed one at a time and hold no state between calls.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -21,6 +21,7 @@ from pipeline.ocr.base import OcrEngine
 from pipeline.image.orient import upright
 from pipeline.image.preprocess import binarize, binarize_for_lines, measure_char_height, remove_specks
 from pipeline.image.render import render_page
+from pipeline.image.sheet import as_paper
 from pipeline.settings import Settings
 from pipeline.read.textlines import crop, find_lines_in_box, without_tall_ink
 
@@ -64,8 +65,10 @@ def detect_grids(gray: np.ndarray, char_height: float, settings: Settings) -> Gr
 def process_page(ref: PageRef, settings: Settings, engine: OcrEngine,
                  cross_check: CrossCheck | None = None) -> PageResult:
     image = render_page(ref, settings.render_dpi, settings.max_page_pixels)
-    char_height = measure_char_height(binarize(image.pixels))
-    gray, orientation = upright(image.pixels, char_height, engine, settings.deskew_max_deg, settings.deskew_step_deg)
+    paper, sheet = as_paper(image.pixels, image.colour)
+    char_height = measure_char_height(binarize(paper))
+    gray, orientation = upright(paper, char_height, engine, settings.deskew_max_deg, settings.deskew_step_deg)
+    orientation = replace(orientation, sheet=sheet)
     detection = detect_grids(gray, char_height, settings)
     grids, text_ink = detection.grids, detection.text_ink
     log.debug("%s page %d: character height %.1f px, %d ruling lines, grids %s", ref.source, ref.number,

@@ -7,7 +7,7 @@ import pickle
 from dataclasses import fields, replace
 from pathlib import Path
 
-from models import DocumentInfo, Evidence, GridCell
+from models import DocumentInfo, Evidence, GridCell, Orientation
 from pipeline.read.crosscheck import agreement
 from models import PageFailure
 from models import PageResult
@@ -51,6 +51,8 @@ class _Unpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> object:
         if (module, name) == ("models.geometry", "GridCell"):
             return _PickledGridCell
+        if name == "Orientation":
+            return _PickledOrientation
         try:
             return super().find_class(_MOVED_MODULES.get(module, module), name)
         except (ModuleNotFoundError, AttributeError):
@@ -80,7 +82,18 @@ class _PickledGridCell:
                                           unread_marks=marks))
 
 
+class _PickledOrientation:
+    """An Orientation as pickled, with or without the sheet (older pickles have none)."""
+
+    def __setstate__(self, state: tuple) -> None:
+        self.state = state
+
+    def today(self) -> Orientation:
+        return Orientation(*self.state)
+
+
 def _with_cells_of_today(page: PageResult) -> PageResult:
     tables = tuple(replace(t, grid=replace(t.grid, cells=tuple(
         c.today() if isinstance(c, _PickledGridCell) else c for c in t.grid.cells))) for t in page.tables)
-    return replace(page, tables=tables)
+    orientation = page.orientation.today() if isinstance(page.orientation, _PickledOrientation) else page.orientation
+    return replace(page, tables=tables, orientation=orientation)

@@ -8,23 +8,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 import pypdfium2 as pdfium
 from PIL import Image
 
 from models import PageRef
 from pipeline.errors import CorruptError, TooLargeError
+from pipeline.image.colour import is_neutral
 
 POINTS_PER_INCH = 72.0
 
 
 @dataclass(frozen=True, slots=True)
 class PageImage:
-    """A page as 8-bit grayscale pixels (0 = black) with the resolution it was made at."""
+    """A page as 8-bit grayscale pixels (0 = black) with the resolution it was made at, and its
+    RGB pixels when it holds colour (a photo, a colour scan: seals are told apart by colour)."""
 
     ref: PageRef
     pixels: np.ndarray
     dpi: float
+    colour: np.ndarray | None = None
 
     @property
     def width(self) -> int:
@@ -52,14 +56,19 @@ def _render_pdf_page(ref: PageRef, dpi: int, max_pixels: int) -> PageImage:
         scale = dpi / POINTS_PER_INCH
         if width_pt * scale * height_pt * scale > max_pixels:
             raise TooLargeError(ref.source, f"page {ref.number} is {width_pt:.0f}x{height_pt:.0f} pt, too many pixels at {dpi} dpi")
-        bitmap = page.render(scale=scale, grayscale=True)
-        pixels = np.ascontiguousarray(bitmap.to_numpy())
-        if pixels.ndim == 3:
-            pixels = pixels[:, :, 0]
+        # In colour, in RGB order; a grey page comes back with three equal channels.
+        rgb = np.ascontiguousarray(page.render(scale=scale, grayscale=False, rev_byteorder=True).to_numpy()[:, :, :3])
         page.close()
     finally:
         pdf.close()
-    return PageImage(ref=ref, pixels=pixels.copy(), dpi=float(dpi))
+    return _page_image(ref, rgb, float(dpi))
+
+
+def _page_image(ref: PageRef, rgb: np.ndarray, dpi: float) -> PageImage:
+    """Grey pixels always; the colour ones too when any pixel has colour."""
+    if is_neutral(rgb):
+        return PageImage(ref=ref, pixels=np.ascontiguousarray(rgb[:, :, 0]).copy(), dpi=dpi)
+    return PageImage(ref=ref, pixels=cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), dpi=dpi, colour=rgb.copy())
 
 
 def _load_image_frame(ref: PageRef, max_pixels: int) -> PageImage:
@@ -68,7 +77,11 @@ def _load_image_frame(ref: PageRef, max_pixels: int) -> PageImage:
             raise TooLargeError(ref.source, f"{image.width}x{image.height} pixels")
         image.seek(ref.index)
         dpi_info = image.info.get("dpi", (200, 200))
-        gray = image.convert("L")
-        pixels = np.asarray(gray, dtype=np.uint8).copy()
-    dpi = float(dpi_info[0]) if dpi_info and dpi_info[0] else 200.0
-    return PageImage(ref=ref, pixels=pixels, dpi=dpi)
+        dpi = float(dpi_info[0]) if dpi_info and dpi_info[0] else 200.0
+        if image.mode in ("1", "L", "I", "I;16", "F"):
+            return PageImage(ref=ref, pixels=np.asarray(image.convert("L"), dtype=np.uint8).copy(), dpi=dpi)
+        # Transparent parts are paper, not black.
+        rgba = image.convert("RGBA")
+        paper = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        rgb = np.asarray(Image.alpha_composite(paper, rgba).convert("RGB"), dtype=np.uint8)
+    return _page_image(ref, rgb, dpi)
