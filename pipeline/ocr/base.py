@@ -15,6 +15,11 @@ from typing import Protocol
 import numpy as np
 
 
+# A line image narrower or lower than this (pixels) holds nothing an engine can read: engines return an
+# empty reading for it (a sliver left between two ruling lines, a crop cut to a few pixels by a warp).
+MIN_LINE_SIDE_PX = 4
+
+
 @dataclass(frozen=True, slots=True)
 class LineReading:
     text: str

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import cv2
 import numpy as np
 
-from pipeline.ocr.base import LineReading, OcrEngineError
+from pipeline.ocr.base import MIN_LINE_SIDE_PX, LineReading, OcrEngineError
 
 
 def check_rapidocr() -> None:
@@ -39,6 +39,10 @@ class RapidOcrEngine:
     def read_lines(self, images: Sequence[np.ndarray]) -> list[LineReading]:
         readings = []
         for image in images:
+            if min(image.shape[:2]) < MIN_LINE_SIDE_PX:
+                # Nothing legible fits; RapidOCR's resizing would fail on it (ResizeImgError).
+                readings.append(LineReading(text="", confidence=0.0))
+                continue
             bgr = cv2.cvtColor(image, cv2.COLOR_GRAY2BGR) if image.ndim == 2 else image
             result = self._engine(bgr, use_det=False, use_cls=False, use_rec=True)
             texts = tuple(result.txts or ())

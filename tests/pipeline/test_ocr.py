@@ -137,3 +137,10 @@ def test_rapidocr_is_less_sure_of_upside_down_text(rapid) -> None:
     line = text_line_image("一般公共服务支出")
     upright, flipped = rapid.read_lines([line, np.ascontiguousarray(line[::-1, ::-1])])
     assert upright.confidence * len(upright.text) > 1.2 * flipped.confidence * len(flipped.text)
+
+
+def test_rapidocr_gives_an_empty_reading_for_a_sliver_instead_of_failing_the_page() -> None:
+    engine = make_engine("rapidocr")
+    sliver = np.full((2, 60), 255, np.uint8)
+    readings = engine.read_lines([sliver, text_line_image("合计")])
+    assert readings[0] == LineReading(text="", confidence=0.0) and readings[1].text == "合计"
