@@ -35,6 +35,10 @@ _VALUE_HEADERS = frozenset({
 _TOTAL_LABELS = ("合计", "总计", "部门合计")
 _HEADER_MATCH_SCORE = 88.0
 _NUMBER_RUN = "".join(str(n) for n in range(1, 40))
+# Captions printed in a column-number row over the label and code columns.
+_NUMBER_CAPTION = re.compile(r"栏次|行次|栏|次|项目")
+# Letters a recogniser returns for a lone digit.
+_DIGIT_CONFUSIONS = str.maketrans({"l": "1", "I": "1", "|": "1", "O": "0", "o": "0"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,15 +104,31 @@ def _row_cells(grid: Grid, row: int) -> list[GridCell]:
 
 
 def _is_number_row(cells: list[GridCell]) -> bool:
-    """A row of column numbers (1 2 3 …), possibly led by a caption cell such as 栏次."""
-    texts = [normalize(c.text) for c in sorted(cells, key=lambda c: c.col) if c.text.strip()]
-    if texts and not texts[0].isdigit():
-        texts = texts[1:]
-    if len(texts) < 2 or not all(t.isdigit() and len(t) <= 4 for t in texts):
+    """A row of column numbers (1 2 3 …), with captions such as 栏次 over the label columns.
+
+    The numbers run 1 2 3 … (or from 2 when the label column is unnumbered), continuing or
+    starting again at 1 after a caption (side-by-side tables number each side); a lost line
+    between two cells joins them ("45"), which still reads as part of the run.  Letters a
+    recogniser returns for a lone digit (l, I, |, O) count as that digit.
+    """
+    runs: list[str] = [""]
+    for cell in sorted(cells, key=lambda c: c.col):
+        text = normalize(cell.text).translate(_DIGIT_CONFUSIONS)
+        if not text:
+            continue
+        if text.isdigit() and len(text) <= 4:
+            runs[-1] += text
+        elif _NUMBER_CAPTION.fullmatch(text):
+            runs.append("")  # a caption over label columns; the numbers may start again after it
+        else:
+            return False
+    runs = [run for run in runs if run]
+    if sum(len(run) for run in runs) < 2:
         return False
-    # The numbers run 1 2 3 … (or from 2 when the label column is unnumbered); a lost
-    # line between two cells joins them ("45"), which still reads as part of the run.
-    return "".join(texts) in _NUMBER_RUN and "".join(texts)[0] in "12"
+    joined = "".join(runs)
+    if joined in _NUMBER_RUN and joined[0] in "12":
+        return True
+    return all(run in _NUMBER_RUN and run[0] == "1" for run in runs)
 
 
 def _has_body_evidence(cells: list[GridCell]) -> bool:

@@ -23,6 +23,27 @@ def test_rowspan_colspan_header_with_a_column_number_row() -> None:
     assert layout.groups == (ColumnGroup(label_cols=(1,), code_col=0, value_cols=(2, 3, 4)),)
 
 
+@pytest.mark.parametrize("numbers", [
+    ["栏次", "1", "栏次", "2", "3", "4"],  # numbering goes on across the two sides
+    ["栏次", "1", "栏次", "1", "2", "3"],  # each side numbered from 1
+    ["栏次", "l", "栏次", "2", "3", "4"],  # a lone 1 read as the letter l
+])
+def test_a_number_row_of_a_side_by_side_table_is_no_data(numbers: list[str]) -> None:
+    grid = make_grid([
+        [("收入", 1, 2), ("支出", 1, 4)],
+        ["项目", "2025年", "项目", "2025年合计", "当年预算安排", "上年结转安排"],
+        numbers,
+        ["一、一般公共预算", "100.00", "一、一般公共服务支出", "100.00", "100.00", ""],
+    ])
+    layout = analyse(grid)
+    assert layout.header_rows == 3 and layout.number_rows == (2,)
+
+
+def test_a_row_of_amounts_is_not_a_number_row() -> None:
+    grid = make_grid(GBE_HEADER + [["栏次", "", "1", "2", "15.00"], ["201", "一般公共服务支出", "100.00", "80.00", "20.00"]])
+    assert analyse(grid).number_rows == ()
+
+
 def test_year_header_over_sub_columns() -> None:
     grid = make_grid(GBE_HEADER + [
         ["201", "一般公共服务支出", "100.00", "80.00", "20.00"],
