@@ -67,6 +67,9 @@ class ReviewReason(StrEnum):
     CORRECTED_BY_ARITHMETIC = "corrected_by_arithmetic"
     # A sum off by exactly one cent with every cell read confidently: the document's own rounding.
     ROUNDING_DIFFERENCE = "rounding_difference"
+    # An amount read through its column's printed format (3.015.24 -> 3015.24: a separator misread);
+    # when no identity confirms it, it also gets unparseable_number and goes to review.
+    NUMBER_FORMAT_REPAIRED = "number_format_repaired"
     UNPARSEABLE_NUMBER = "unparseable_number"
     # The ink holds a loose mark (· 、 “) that the reading lacks, and no check vouches for the value.
     UNREAD_MARK = "unread_mark"
@@ -79,7 +82,8 @@ class ReviewReason(StrEnum):
 
 
 # Reasons that explain a fact without doubting it: such a fact may still be accepted.
-INFORMATIONAL_REASONS = frozenset({ReviewReason.CORRECTED_BY_ARITHMETIC, ReviewReason.ROUNDING_DIFFERENCE})
+INFORMATIONAL_REASONS = frozenset({ReviewReason.CORRECTED_BY_ARITHMETIC, ReviewReason.ROUNDING_DIFFERENCE,
+                                   ReviewReason.NUMBER_FORMAT_REPAIRED})
 # Reasons that come from the confidence itself being low (added when it is, not evidence of their own).
 LOW_CONFIDENCE_REASONS = frozenset({ReviewReason.LOW_OCR_CONFIDENCE, ReviewReason.OCR_ENGINES_DISAGREE})
 # Reasons that doubt a fact whatever its confidence: a fact with one is never accepted.

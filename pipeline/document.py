@@ -17,7 +17,13 @@ from pipeline.score.confidence import DocumentIdentity, finish
 from pipeline.read.crosscheck import CrossCheck
 from pipeline.output.emit import table_record
 from pipeline.errors import YusuanError
-from pipeline.interpret.facts import DraftFact, draft_facts, with_bracket_reasons, with_unread_mark_reasons
+from pipeline.interpret.facts import (
+    DraftFact,
+    draft_facts,
+    with_bracket_reasons,
+    with_unconfirmed_repair_reasons,
+    with_unread_mark_reasons,
+)
 from pipeline.interpret.forms import form_facts_for_document
 from pipeline.check.match import canonical_labels
 from pipeline.check.narrative import apply_narrative_checks, check_narrative, read_narrative_figures
@@ -71,7 +77,7 @@ def draft_document(pages: list[PageResult], settings: Settings,
     figures = [figure for page in pages
                for figure in read_narrative_figures([line.text for line in page.text], page.ref.number)]
     drafts = apply_narrative_checks(drafts, check_narrative(figures, drafts))
-    return resolved, with_bracket_reasons(with_unread_mark_reasons(drafts))
+    return resolved, with_bracket_reasons(with_unread_mark_reasons(with_unconfirmed_repair_reasons(drafts)))
 
 
 def logical_tables(resolved: list[ResolvedTable]) -> dict[int, int]:

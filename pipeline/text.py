@@ -35,7 +35,10 @@ _ENUMERATION = re.compile(
     r")\s*"
 )
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
-_NUMBER_NOISE = str.maketrans({",": None, "，": None, "'": None, "’": None, "_": None})
+_NUMBER_NOISE = str.maketrans({"'": None, "’": None, "_": None})
+# Thousands separators stand between groups of exactly three digits: 1,030.50, never 14,04 (a decimal
+# point misread as a comma, which pipeline.interpret.numbers repairs where the column's format says so).
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
 
 
 class _Converter(Protocol):
@@ -88,13 +91,17 @@ def collapse_doubled(text: str) -> str:
 def parse_decimal(text: str | None) -> Decimal | None:
     """An OCR'd amount as a Decimal, printed decimals kept; None when the cell is not a number.
 
-    Tolerates full-width digits, thousands separators and stray spaces:
-    ``"1,030.50"`` → ``Decimal("1030.50")``; ``"—"``, ``""`` → ``None``.
+    Tolerates full-width digits, thousands separators between groups of three, and stray spaces:
+    ``"1,030.50"`` → ``Decimal("1030.50")``; ``"14,04"``, ``"—"``, ``""`` → ``None``.
     """
     if text is None:
         return None
     cleaned = unicodedata.normalize("NFKC", text).translate(_NUMBER_NOISE)
     cleaned = _WHITESPACE.sub("", cleaned).replace("−", "-")
+    if "," in cleaned:
+        if not _GROUPED.fullmatch(cleaned):
+            return None
+        cleaned = cleaned.replace(",", "")
     if not _NUMBER.fullmatch(cleaned):
         return None
     try:

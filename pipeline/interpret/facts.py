@@ -12,8 +12,9 @@ from dataclasses import dataclass, replace
 from models import FORM_KINDS, BBox, Evidence, GridCell, ReviewReason, TableKind, combine
 from pipeline.interpret.resolve import ResolvedTable
 from pipeline.code_syntax import CATALOG_CODE_LOST_LETTER, clean_code, is_code
+from pipeline.interpret.numbers import NumberFormat, column_format, read_amount
 from pipeline.interpret.structure import ColumnGroup
-from pipeline.text import brackets_balanced, parse_decimal
+from pipeline.text import brackets_balanced
 
 
 
@@ -56,6 +57,13 @@ def with_unread_mark_reasons(drafts: Iterable[DraftFact]) -> list[DraftFact]:
     return _with_reason(drafts, ReviewReason.UNREAD_MARK, lambda d: bool(d.evidence.unread_marks) and not d.checks_passed)
 
 
+def with_unconfirmed_repair_reasons(drafts: Iterable[DraftFact]) -> list[DraftFact]:
+    """The drafts with ``unparseable_number`` where an amount was read through its column's format
+    (a misread separator) and no identity confirms the reading."""
+    return _with_reason(drafts, ReviewReason.UNPARSEABLE_NUMBER,
+                        lambda d: ReviewReason.NUMBER_FORMAT_REPAIRED in d.reasons and not d.checks_passed)
+
+
 def with_bracket_reasons(drafts: Iterable[DraftFact]) -> list[DraftFact]:
     """The drafts with ``unbalanced_brackets`` where the value or a label opens a bracket it
     never closes, or closes one it never opened: the reading lost a mark.  Checked whatever
@@ -79,9 +87,11 @@ def draft_facts(index: int, table: ResolvedTable) -> list[DraftFact]:
         return _catalog_facts(index, table)
     facts: list[DraftFact] = []
     grid = table.table.grid
+    formats = {col: column_format(c.text for c in grid.cells if c.col == col and c.row >= table.layout.header_rows)
+               for group in table.layout.groups for col in group.value_cols}
     for row in range(table.layout.header_rows, grid.n_rows):
         for group in table.layout.groups:
-            facts.extend(_group_facts(index, table, row, group))
+            facts.extend(_group_facts(index, table, row, group, formats))
     if table.kind == TableKind.UNKNOWN:
         # Read as a ledger so nothing printed is lost, and shown to an operator: no kind vouches for it.
         return [replace(f, reasons=f.reasons + (ReviewReason.UNKNOWN_TABLE,)) for f in facts]
@@ -130,7 +140,8 @@ def _fact(index: int, table: ResolvedTable, cell: GridCell, code: str | None, la
     )
 
 
-def _group_facts(index: int, table: ResolvedTable, row: int, group: ColumnGroup) -> list[DraftFact]:
+def _group_facts(index: int, table: ResolvedTable, row: int, group: ColumnGroup,
+                 formats: dict[int, NumberFormat]) -> list[DraftFact]:
     label_cells: list[GridCell] = []
     for col in group.label_cols:
         cell = _cell(table, row, col)
@@ -149,17 +160,17 @@ def _group_facts(index: int, table: ResolvedTable, row: int, group: ColumnGroup)
         cell = _value_cell(table, row, col)
         if cell is None:
             continue
-        value, value_kind, reasons = _normalise_value(cell.text)
+        value, value_kind, reasons = _normalise_value(cell.text, formats[col])
         code_cells = [code_cell] if code_cell is not None and code else []
         facts.append(_fact(index, table, cell, code, labels, value, value_kind, table.unit, reasons,
                            [*label_cells, *code_cells]))
     return facts
 
 
-def _normalise_value(text: str) -> tuple[str, str, tuple[str, ...]]:
-    number = parse_decimal(text)
-    if number is not None:
-        return format(number, "f"), "number", ()
+def _normalise_value(text: str, column: NumberFormat) -> tuple[str, str, tuple[ReviewReason, ...]]:
+    reading = read_amount(text, column)
+    if reading.value is not None:
+        return format(reading.value, "f"), "number", (ReviewReason.NUMBER_FORMAT_REPAIRED,) if reading.repaired else ()
     return " ".join(text.split()), "text", (ReviewReason.UNPARSEABLE_NUMBER,)
 
 

@@ -135,3 +135,17 @@ def test_one_damaged_amount_in_a_short_table_is_still_a_value() -> None:
     assert all(f.labels in (("一般公共服务支出",), ("人大事务",)) for f in facts)
     (bad,) = [f for f in facts if f.raw == "1O3#.5"]
     assert bad.reasons == ("unparseable_number",)
+
+
+def test_a_misread_separator_is_read_through_the_column_and_doubted_until_a_sum_confirms_it() -> None:
+    from pipeline.interpret.facts import with_unconfirmed_repair_reasons
+
+    rows = [["201", "一般公共服务支出", "3,015.24", "3,015.24", ""], ["20101", "人大事务", "3.015.24", "3,015.24", ""],
+            ["2010101", "行政运行", "3,015.24", "3,015.24", ""]]
+    facts = facts_of(page(1, (["2025年预算支出总表"], make_grid(GBE_HEADER + rows))))
+    repaired = next(f for f in facts if f.raw == "3.015.24")
+    assert (repaired.value, repaired.value_kind, repaired.reasons) == ("3015.24", "number", (ReviewReason.NUMBER_FORMAT_REPAIRED,))
+    (doubted,) = with_unconfirmed_repair_reasons([repaired])
+    assert ReviewReason.UNPARSEABLE_NUMBER in doubted.reasons
+    (vouched,) = with_unconfirmed_repair_reasons([replace(repaired, checks_passed=1)])
+    assert vouched.reasons == (ReviewReason.NUMBER_FORMAT_REPAIRED,)
