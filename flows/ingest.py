@@ -30,7 +30,7 @@ from prefect.context import TaskRunContext
 from prefect.states import State
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from models import DocumentInfo, DocumentResult, ErrorCode, PageFailure, PageRef, PageResult, Rejection
+from models import DocumentInfo, DocumentResult, ErrorCode, PageFailure, PageRef, PageResult, Rejection, StoredPageImage
 from pipeline import PIPELINE_VERSION
 from pipeline.check.catalog import Catalog, load_default
 from pipeline.document import assemble
@@ -121,10 +121,20 @@ def page_task(ref: PageRef, settings: Settings) -> PageResult | PageFailure:
         return PageFailure(page=ref.number, category=str(exc.code), message=exc.message)
 
 
+@task(name="page-images", cache_policy=NO_CACHE)
+def page_images_task(outcomes: list[PageResult | PageFailure], settings: Settings) -> tuple[StoredPageImage, ...]:
+    """The upright page images an operator reviews the facts on, kept by their sha256 under the data
+    directory (pipeline.output.pages): made again from the input, which may be moved afterwards."""
+    from pipeline.output.pages import keep_page_images, page_image_folder
+
+    pages = [o for o in outcomes if isinstance(o, PageResult)]
+    return keep_page_images(pages, settings, page_image_folder(settings.data_dir))
+
+
 @task(name="assemble", cache_policy=NO_CACHE)
 def assemble_task(document: DocumentInfo, outcomes: list[PageResult | PageFailure], settings: Settings,
-                  catalog_dir: str | None) -> DocumentResult:
-    return assemble(document, outcomes, settings, _catalog(catalog_dir))
+                  catalog_dir: str | None, page_images: tuple[StoredPageImage, ...] = ()) -> DocumentResult:
+    return assemble(document, outcomes, settings, _catalog(catalog_dir), page_images)
 
 
 @task(name="debug-overlays", cache_policy=NO_CACHE)
@@ -201,7 +211,8 @@ def _finish(item: _InFlight, settings: Settings, catalog_dir: str | None,
         if on_page is not None:
             on_page(item.document, ref)
     try:
-        result = assemble_task(item.document, outcomes, settings, catalog_dir)
+        images = page_images_task(outcomes, settings)
+        result = assemble_task(item.document, outcomes, settings, catalog_dir, images)
         if debug_dir is not None:
             overlay_task(outcomes, result, settings, debug_dir)
         return result

@@ -8,9 +8,10 @@ reasons say why.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from models import DOUBTING_REASONS, Fact, ReviewReason
+from models import DOUBTING_REASONS, Fact, FactEvidence, GridSlot, ReviewReason
 from pipeline.score.calibration import packaged_model
 from pipeline.interpret.facts import DraftFact
 
@@ -24,7 +25,10 @@ class DocumentIdentity:
     source: str
 
 
-def finish(draft: DraftFact, document: DocumentIdentity, accept_threshold: float) -> Fact:
+def finish(draft: DraftFact, document: DocumentIdentity, accept_threshold: float,
+           engines: Mapping[str, str] | None = None, page_image: str | None = None) -> Fact:
+    """The fact as emitted: calibrated confidence, status, reasons, and the evidence an operator reviews
+    it with (``engines`` names the readings' engine roles; ``page_image`` is the sha256 of its page's PNG)."""
     doubts = [r for r in draft.reasons if r in DOUBTING_REASONS]
     model = packaged_model()
     if model is not None:
@@ -60,4 +64,13 @@ def finish(draft: DraftFact, document: DocumentIdentity, accept_threshold: float
         code_source=draft.code_source,  # type: ignore[arg-type]
         form=draft.form,
         gov_code=draft.gov_code,
+        page_image_sha256=page_image,
+        grid_cell=GridSlot(table=draft.table_index, row=draft.row, col=draft.col, row_span=draft.row_span,
+                           col_span=draft.col_span),
+        readings=[r.model_copy(update={"engine": (engines or {}).get(r.engine, r.engine)}) for r in draft.readings],
+        broken_identities=list(draft.broken),
+        evidence=FactEvidence(ocr_confidence=round(draft.evidence.ocr_confidence, 4),
+                              agreement=draft.evidence.agreement, unexplained_ink=draft.evidence.unexplained_ink,
+                              unread_marks=draft.evidence.unread_marks, checks_passed=draft.checks_passed,
+                              checks_failed=draft.checks_failed),
     )
