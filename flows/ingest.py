@@ -32,6 +32,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from models import DocumentInfo, DocumentResult, ErrorCode, PageFailure, PageRef, PageResult, Rejection, StoredPageImage
 from pipeline import PIPELINE_VERSION
+from pipeline.check.aliases import LabelAlias
 from pipeline.check.catalog import Catalog, load_default
 from pipeline.document import assemble
 from pipeline.errors import YusuanError
@@ -133,8 +134,9 @@ def page_images_task(outcomes: list[PageResult | PageFailure], settings: Setting
 
 @task(name="assemble", cache_policy=NO_CACHE)
 def assemble_task(document: DocumentInfo, outcomes: list[PageResult | PageFailure], settings: Settings,
-                  catalog_dir: str | None, page_images: tuple[StoredPageImage, ...] = ()) -> DocumentResult:
-    return assemble(document, outcomes, settings, _catalog(catalog_dir), page_images)
+                  catalog_dir: str | None, page_images: tuple[StoredPageImage, ...] = (),
+                  aliases: tuple[LabelAlias, ...] = ()) -> DocumentResult:
+    return assemble(document, outcomes, settings, _catalog(catalog_dir).with_aliases(aliases), page_images)
 
 
 @task(name="debug-overlays", cache_policy=NO_CACHE)
@@ -199,7 +201,8 @@ def _start(path: Path, settings: Settings, is_stored: Callable[[str], bool] | No
 
 
 def _finish(item: _InFlight, settings: Settings, catalog_dir: str | None,
-            on_page: Callable[[DocumentInfo, PageRef], None] | None, debug_dir: str | None = None) -> Outcome:
+            on_page: Callable[[DocumentInfo, PageRef], None] | None, debug_dir: str | None = None,
+            aliases: tuple[LabelAlias, ...] = ()) -> Outcome:
     if item.early is not None:
         return item.early
     assert item.document is not None
@@ -212,7 +215,7 @@ def _finish(item: _InFlight, settings: Settings, catalog_dir: str | None,
             on_page(item.document, ref)
     try:
         images = page_images_task(outcomes, settings)
-        result = assemble_task(item.document, outcomes, settings, catalog_dir, images)
+        result = assemble_task(item.document, outcomes, settings, catalog_dir, images, aliases)
         if debug_dir is not None:
             overlay_task(outcomes, result, settings, debug_dir)
         return result
@@ -237,11 +240,14 @@ def ingest_flow(paths: list[Path], settings: Settings, catalog_dir: str | None =
     """
     on_page = getattr(sink, "on_page", None)
     is_stored = getattr(sink, "is_stored", None)
+    # The labels operators corrected (yusuan review), read their way in this run.
+    label_aliases = getattr(sink, "label_aliases", None)
+    aliases = tuple(label_aliases()) if label_aliases is not None else ()
     outcome = IngestOutcome()
     in_flight: deque[_InFlight] = deque()
 
     def finish_first() -> None:
-        result = _finish(in_flight.popleft(), settings, catalog_dir, on_page, debug_dir)
+        result = _finish(in_flight.popleft(), settings, catalog_dir, on_page, debug_dir, aliases)
         if isinstance(result, Rejection):
             outcome.rejections.append(result)
         elif isinstance(result, Unchanged):

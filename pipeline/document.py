@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from models import DocumentInfo, DocumentResult, PageFailure, PageRef, PageResult, StoredPageImage
+from pipeline.check.aliases import apply_aliases
 from pipeline.check.catalog import Catalog
 from pipeline.check.codes import assign_codes
 from pipeline.score.confidence import DocumentIdentity, finish
@@ -74,6 +75,8 @@ def draft_document(pages: list[PageResult], settings: Settings,
     drafts = [draft for index, table in enumerate(resolved) for draft in draft_facts(index, table)]
     # Stable sort by table keeps document order with the forms (read over the whole document) merged in.
     drafts = sorted(drafts + form_facts_for_document(resolved), key=lambda d: d.table_index)
+    # Labels operators corrected read their way, before codes are implied from labels.
+    drafts = apply_aliases(drafts, catalog.aliases)
     drafts = assign_codes(drafts, catalog, settings.label_match_threshold)
     drafts = canonical_labels(drafts, catalog, settings.label_match_threshold)
     drafts = validate(drafts, logical_tables(resolved)).drafts

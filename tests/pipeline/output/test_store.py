@@ -173,10 +173,11 @@ EMPTY = dict.fromkeys(EXPECTED, 0)
 def test_fresh_database_is_migrated_to_head(store: Store, db_url: str) -> None:
     head = ScriptDirectory.from_config(alembic_config(db_url)).get_current_head()
     with store.engine.connect() as connection:
-        assert MigrationContext.configure(connection).get_current_revision() == head == "0003"
+        assert MigrationContext.configure(connection).get_current_revision() == head == "0005"
         names = inspect(connection)
         assert set(names.get_table_names()) >= {
-            "documents", "pages", "tables", "cells", "facts", "review_events", "rejections"}
+            "documents", "pages", "tables", "cells", "facts", "review_events", "rejections",
+            "page_images", "reviewers", "review_sessions", "label_aliases"}
         assert set(names.get_view_names()) >= {"v_facts", "v_document_summary"}
         fact_indexes = {i["name"] for i in names.get_indexes("facts")}
         assert fact_indexes >= {"ix_facts_document_id", "ix_facts_kind_code"}
