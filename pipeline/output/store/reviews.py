@@ -152,6 +152,10 @@ def _normalised_value(row: FactRow, text: str) -> str:
         number = parse_decimal(text)
         if number is None:
             raise InvalidDecision(f"{text!r} is not a number")
+        # Typed 830.5 in a column printed with two decimals: 830.50, as the table prints it.
+        printed = len(row.value.split(".", 1)[1]) if "." in row.value else 0
+        if -number.as_tuple().exponent < printed:  # type: ignore[operator]
+            number = number.quantize(Decimal(1).scaleb(-printed))
         return format(number, "f")
     return text
 
@@ -200,11 +204,15 @@ def _teach_alias(session: Session, row: FactRow, old_label: str | None, actor: s
 def decide(session: Session, fact_id: int, actor: str, decision: Decision, expected_version: int,
            accept_threshold: float = DEFAULT_ACCEPT_THRESHOLD) -> Outcome:
     """Apply an operator's decision to the fact at ``expected_version`` (in the caller's transaction)."""
+    current = session.get(FactRow, fact_id)
+    if current is None:
+        raise FactNotFound(f"no fact {fact_id}")
+    action: Action = decision.action
+    # Checked before anything is written: a value that is no number changes nothing.
+    changes = _corrections(current, decision) if action == "correct" else {}
     row = _claim(session, fact_id, expected_version)
     at = _now()
     before = snapshot(row)
-    action: Action = decision.action
-    changes = _corrections(row, decision) if action == "correct" else {}
     if action == "correct" and not changes:
         action = "accept"  # nothing differs: the reading was right
     _keep_as_read(row)
