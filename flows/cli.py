@@ -290,11 +290,10 @@ def catalog_aliases(
             Console().print(f"alias {revoke} revoked")
             return
         rows = list_aliases(session, include_revoked=revoked)
-    table = Table(title="label aliases")
-    for name in ("id", "read as", "label", "code", "table", "by", "at", "revoked"):
-        table.add_column(name)
+    # One alias a line, tab-separated: readable, and easy to cut or grep.
+    out = Console(soft_wrap=True, highlight=False)
+    out.print("\t".join(("id", "read as", "label", "code", "table", "by", "at", "revoked")), markup=False)
     for row in rows:
-        table.add_row(str(row.id), row.alias, row.label, row.code or "", row.kind or "any", row.created_by,
-                      row.created_at.strftime("%Y-%m-%d %H:%M"),
-                      f"{row.revoked_by} {row.revoked_at:%Y-%m-%d %H:%M}" if row.revoked_at else "")
-    Console().print(table)
+        revoked_by = f"{row.revoked_by} {row.revoked_at:%Y-%m-%d %H:%M}" if row.revoked_at else ""
+        out.print("\t".join((str(row.id), row.alias, row.label, row.code or "", row.kind or "any", row.created_by,
+                             f"{row.created_at:%Y-%m-%d %H:%M}", revoked_by)), markup=False)

@@ -205,8 +205,9 @@ class Workbench:
         with self.store.session() as session:
             groups = queue.queue(session, flt)
             choices = queue.filter_choices(session)
+            last = self._last(session, request.query_params.get("last"))
         return self._render(request, "queue.html", user=user, groups=groups, flt=flt, choices=choices,
-                            total=sum(d.count for d in groups))
+                            total=sum(d.count for d in groups), last=last)
 
     async def fact_page(self, request: Request, user: accounts.LoggedIn) -> Response:
         fact_id = request.path_params["fact_id"]

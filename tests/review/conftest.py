@@ -7,6 +7,7 @@ The hand-built grids of tests/pipeline (_tables) give the document; the browser 
 from __future__ import annotations
 
 import hashlib
+import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,18 +63,29 @@ def misread_result(image_sha256: str):
     return assemble(info, [table_page], Settings(), load_default(), [image])
 
 
-@pytest.fixture
-def bench(tmp_path: Path) -> Bench:
+@pytest.fixture(scope="session")
+def bench_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The data folder built once (migrations, the document, two argon2 hashes take seconds)."""
     from pipeline.output.pages import page_image_folder
     from pipeline.output.store import default_url, open_store
     from review.accounts import add_operator
 
-    data_dir = tmp_path / "data"
+    data_dir = tmp_path_factory.mktemp("bench") / "data"
     sha256 = _page_png(page_image_folder(data_dir))
-    url = default_url(data_dir)
-    with open_store(url) as store:
+    with open_store(default_url(data_dir)) as store:
         assert store.save_document(misread_result(sha256), "0.1.0")
         with store.session() as session, session.begin():
             add_operator(session, "alice", PASSWORD)
             add_operator(session, "bob", PASSWORD)
-    return Bench(url, data_dir, sha256)
+    return data_dir, sha256
+
+
+@pytest.fixture
+def bench(bench_template: tuple[Path, str], tmp_path: Path) -> Bench:
+    """A fresh copy of the template's data folder for each test."""
+    from pipeline.output.store import default_url
+
+    template, sha256 = bench_template
+    data_dir = tmp_path / "data"
+    shutil.copytree(template, data_dir)
+    return Bench(default_url(data_dir), data_dir, sha256)
