@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 from starlette.testclient import TestClient
 
-from conftest import PASSWORD, Bench
+from _bench import PASSWORD, Bench
 from pipeline.output.store import open_store
 from pipeline.output.store.schema import FactRow, ReviewEventRow
 from review.app import ReviewConfig, create_app

@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from conftest import Bench
+from _bench import Bench
 from flows.cli import app
 from pipeline.output.store import open_store
 from pipeline.output.store.reviews import Decision, decide
