@@ -317,12 +317,17 @@ def revalidate(session: Session, document_id: int, accept_threshold: float = DEF
     for row in rows:
         ref = _ref(row)
         base = row.as_read or snapshot(row)
-        if row.review_state is not None or ref is None or not base.get("broken_identities"):
+        if ref is None or not base.get("broken_identities"):
             continue
         still, closed = [], []
         for identity in base["broken_identities"]:
             judged = _judged(identity, ref, values)
             (closed if judged is None else still).append(judged or identity)
+        if row.review_state is not None:
+            # An operator's decision stands; only what still does not add up is shown as broken.
+            if row.broken_identities != still:
+                row.broken_identities = still
+            continue
         target = {"status": base["status"], "reasons": base["reasons"], "confidence": base["confidence"],
                   "broken_identities": still}
         if closed:

@@ -82,6 +82,7 @@ def test_a_correction_is_audited_closes_the_identities_and_undo_reopens_them(sto
         "830.50", "accepted", "corrected", "alice")
     assert "corrected_by_operator" in corrected.reasons and corrected.raw == "870.60"
     assert corrected.as_read["value"] == "870.60" and corrected.as_read["status"] == "needs_review"
+    assert corrected.broken_identities == [] and len(corrected.as_read["broken_identities"]) == 2
     # The identities it broke now hold: the facts doubted only for them were judged again.
     again = {(f.code, f.column_path): f for f in _all(stored)}
     for key in doubted_neighbours:
