@@ -222,6 +222,21 @@ def test_facts_stored_before_0003_survive_the_upgrade(db_url: str) -> None:
         assert reopened.facts_for(SHA) == list(with_gov_code.facts)
 
 
+def test_facts_stored_before_0005_survive_the_upgrade(db_url: str) -> None:
+    """A database at 0003 (no review columns) keeps every fact when opened at head, each at version 1."""
+    with open_store(db_url) as first:
+        first.save_document(make_result(), "0.1.0")
+        migrate_to(first, db_url, "downgrade", "0003")
+        with first.engine.connect() as connection:
+            assert "version" not in {c["name"] for c in inspect(connection).get_columns("facts")}
+            assert "page_images" not in inspect(connection).get_table_names()
+    with open_store(db_url) as reopened:
+        assert counts(reopened) == EXPECTED
+        assert reopened.facts_for(SHA) == list(make_result().facts)
+        with reopened.engine.connect() as connection:
+            assert set(connection.execute(text("SELECT version FROM facts")).scalars()) == {1}
+
+
 # --- documents ------------------------------------------------------------
 
 

@@ -78,17 +78,44 @@ def _events_table(actions: str, with_new_columns: bool) -> sa.Table:
                     sa.Index("ix_review_events_fact_id", "fact_id"))
 
 
+def _alter_events(old: str, new: str, adding: bool) -> None:
+    """review_events gains (or loses) the new columns and its action CHECK becomes ``new``.
+
+    SQLite: one batch rebuild from the table as it stands (:func:`_events_table`).  PostgreSQL:
+    in place; the old CHECK is found by what it checks, since 0001's name went through the naming
+    convention there (ck_review_events_ck_review_events_action).
+    """
+    bind = op.get_bind()
+    if bind.dialect.name == "sqlite":
+        with op.batch_alter_table("review_events", recreate="always",
+                                  copy_from=_events_table(old, with_new_columns=not adding)) as batch:
+            if adding:
+                for column in _event_columns():
+                    batch.add_column(column)
+            batch.drop_constraint(op.f("ck_review_events_action"), type_="check")
+            batch.create_check_constraint(op.f("ck_review_events_action"), sa.text(new))
+            if not adding:
+                for name in reversed(_EVENT_COLUMN_NAMES):
+                    batch.drop_column(name)
+        return
+    for check in sa.inspect(bind).get_check_constraints("review_events"):
+        if "action" in (check.get("sqltext") or ""):
+            op.drop_constraint(op.f(check["name"]), "review_events", type_="check")
+    if adding:
+        for column in _event_columns():
+            op.add_column("review_events", column)
+    else:
+        for name in reversed(_EVENT_COLUMN_NAMES):
+            op.drop_column("review_events", name)
+    op.create_check_constraint(op.f("ck_review_events_action"), "review_events", sa.text(new))
+
+
 def upgrade() -> None:
     # Plain ADD COLUMN on facts (no batch rebuild: the views name facts, see 0003).
     for column in _FACT_COLUMNS:
         op.add_column("facts", column)
     op.add_column("tables", sa.Column("page_image_sha256", sa.String(64), nullable=True))
-    with op.batch_alter_table("review_events", recreate="auto",
-                              copy_from=_events_table(_OLD_ACTIONS, with_new_columns=False)) as batch:
-        for column in _event_columns():
-            batch.add_column(column)
-        batch.drop_constraint(op.f("ck_review_events_action"), type_="check")
-        batch.create_check_constraint(op.f("ck_review_events_action"), sa.text(_NEW_ACTIONS))
+    _alter_events(_OLD_ACTIONS, _NEW_ACTIONS, adding=True)
     op.create_table(
         "page_images",
         sa.Column("sha256", sa.String(64), nullable=False),
@@ -144,12 +171,7 @@ def downgrade() -> None:
         op.drop_table(table)
     # Events of the new actions cannot stay under the old constraint.
     op.execute("DELETE FROM review_events WHERE action IN ('undo', 'carry')")
-    with op.batch_alter_table("review_events", recreate="auto",
-                              copy_from=_events_table(_NEW_ACTIONS, with_new_columns=True)) as batch:
-        batch.drop_constraint(op.f("ck_review_events_action"), type_="check")
-        batch.create_check_constraint(op.f("ck_review_events_action"), sa.text(_OLD_ACTIONS))
-        for name in reversed(_EVENT_COLUMN_NAMES):
-            batch.drop_column(name)
+    _alter_events(_NEW_ACTIONS, _OLD_ACTIONS, adding=False)
     op.drop_column("tables", "page_image_sha256")
     # The views read none of these columns, so SQLite's DROP COLUMN accepts them (>= 3.35).
     for column in reversed(_FACT_COLUMNS):
