@@ -16,6 +16,8 @@ console = Console(stderr=True)
 
 DB_HELP = "Database URL (default: SQLite in the data folder)."
 DATA_DIR_HELP = "Data folder: the database by default, the kept page images (pages/), user catalogs."
+SECURE_HELP = "Send cookies over HTTPS only (behind a TLS proxy)."
+PASSWORD_FILE_HELP = "Read the password from the first line of this file instead of a prompt."
 
 
 def _url(db: str | None, data_dir: Path) -> str:
@@ -31,7 +33,7 @@ def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on (loopback by default).")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
     data_dir: Annotated[Path, typer.Option("--data-dir", help=DATA_DIR_HELP)] = Path("data"),
-    secure_cookie: Annotated[bool, typer.Option("--secure-cookie", help="Send cookies over HTTPS only (behind a TLS proxy).")] = False,
+    secure_cookie: Annotated[bool, typer.Option("--secure-cookie", help=SECURE_HELP)] = False,
 ) -> None:
     """Serve the review workbench: log in, the queue, each doubted fact with its evidence, decisions."""
     if context.invoked_subcommand is not None:
@@ -50,7 +52,7 @@ def add_user(
     name: Annotated[str, typer.Argument(help="The operator's login name.")],
     db: Annotated[Optional[str], typer.Option("--db", help=DB_HELP)] = None,
     data_dir: Annotated[Path, typer.Option("--data-dir", help=DATA_DIR_HELP)] = Path("data"),
-    password_file: Annotated[Optional[Path], typer.Option("--password-file", help="Read the password from the first line of this file instead of a prompt.")] = None,
+    password_file: Annotated[Optional[Path], typer.Option("--password-file", help=PASSWORD_FILE_HELP)] = None,
 ) -> None:
     """Add an operator (or set a new password, which ends their sessions); the password is stored as an argon2 hash."""
     from pipeline.output.store import open_store
