@@ -16,10 +16,12 @@ from models import DocumentResult
 from pipeline.errors import EXIT_USAGE, exit_status
 from pipeline.image.intake import iter_inputs
 from pipeline.settings import Settings
+from review.cli import review_app
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Scanned budget disclosures in, structured records out.")
 catalog_app = typer.Typer(no_args_is_help=True, help="The canonical code lists (科目, 目录).")
 app.add_typer(catalog_app, name="catalog")
+app.add_typer(review_app, name="review")
 console = Console(stderr=True)
 
 
@@ -264,3 +266,34 @@ def catalog_import(
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(EXIT_USAGE) from exc
     Console().print(f"imported {count} rows from {file} into {data_dir / 'catalogs'}")
+
+
+@catalog_app.command("aliases")
+def catalog_aliases(
+    db: Annotated[Optional[str], typer.Option("--db", help="Database URL (default: SQLite in the data folder).")] = None,
+    data_dir: Annotated[Path, typer.Option("--data-dir")] = Path("data"),
+    revoke: Annotated[Optional[int], typer.Option("--revoke", help="Revoke the alias with this id: later ingests no longer read it.")] = None,
+    revoked: Annotated[bool, typer.Option("--revoked", help="List revoked aliases too.")] = False,
+) -> None:
+    """List the labels operators corrected in `yusuan review` (aliases later ingests read), or revoke one."""
+    from pipeline.output.store import default_url, open_store
+    from pipeline.output.store.aliases import AliasError, list_aliases, revoke_alias
+
+    with open_store(db or default_url(data_dir)) as store, store.session() as session:
+        if revoke is not None:
+            try:
+                with session.begin():
+                    revoke_alias(session, revoke, by=os.environ.get("USER") or "cli")
+            except AliasError as exc:
+                console.print(f"[red]{exc}[/red]")
+                raise typer.Exit(EXIT_USAGE) from exc
+            Console().print(f"alias {revoke} revoked")
+            return
+        rows = list_aliases(session, include_revoked=revoked)
+    # One alias a line, tab-separated: readable, and easy to cut or grep.
+    out = Console(soft_wrap=True, highlight=False)
+    out.print("\t".join(("id", "read as", "label", "code", "table", "by", "at", "revoked")), markup=False)
+    for row in rows:
+        revoked_by = f"{row.revoked_by} {row.revoked_at:%Y-%m-%d %H:%M}" if row.revoked_at else ""
+        out.print("\t".join((str(row.id), row.alias, row.label, row.code or "", row.kind or "any", row.created_by,
+                             f"{row.created_at:%Y-%m-%d %H:%M}", revoked_by)), markup=False)

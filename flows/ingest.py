@@ -30,8 +30,9 @@ from prefect.context import TaskRunContext
 from prefect.states import State
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from models import DocumentInfo, DocumentResult, ErrorCode, PageFailure, PageRef, PageResult, Rejection
+from models import DocumentInfo, DocumentResult, ErrorCode, PageFailure, PageRef, PageResult, Rejection, StoredPageImage
 from pipeline import PIPELINE_VERSION
+from pipeline.check.aliases import LabelAlias
 from pipeline.check.catalog import Catalog, load_default
 from pipeline.document import assemble
 from pipeline.errors import YusuanError
@@ -121,10 +122,21 @@ def page_task(ref: PageRef, settings: Settings) -> PageResult | PageFailure:
         return PageFailure(page=ref.number, category=str(exc.code), message=exc.message)
 
 
+@task(name="page-images", cache_policy=NO_CACHE)
+def page_images_task(outcomes: list[PageResult | PageFailure], settings: Settings) -> tuple[StoredPageImage, ...]:
+    """The upright page images an operator reviews the facts on, kept by their sha256 under the data
+    directory (pipeline.output.pages): made again from the input, which may be moved afterwards."""
+    from pipeline.output.pages import keep_page_images, page_image_folder
+
+    pages = [o for o in outcomes if isinstance(o, PageResult)]
+    return keep_page_images(pages, settings, page_image_folder(settings.data_dir))
+
+
 @task(name="assemble", cache_policy=NO_CACHE)
 def assemble_task(document: DocumentInfo, outcomes: list[PageResult | PageFailure], settings: Settings,
-                  catalog_dir: str | None) -> DocumentResult:
-    return assemble(document, outcomes, settings, _catalog(catalog_dir))
+                  catalog_dir: str | None, page_images: tuple[StoredPageImage, ...] = (),
+                  aliases: tuple[LabelAlias, ...] = ()) -> DocumentResult:
+    return assemble(document, outcomes, settings, _catalog(catalog_dir).with_aliases(aliases), page_images)
 
 
 @task(name="debug-overlays", cache_policy=NO_CACHE)
@@ -189,7 +201,8 @@ def _start(path: Path, settings: Settings, is_stored: Callable[[str], bool] | No
 
 
 def _finish(item: _InFlight, settings: Settings, catalog_dir: str | None,
-            on_page: Callable[[DocumentInfo, PageRef], None] | None, debug_dir: str | None = None) -> Outcome:
+            on_page: Callable[[DocumentInfo, PageRef], None] | None, debug_dir: str | None = None,
+            aliases: tuple[LabelAlias, ...] = ()) -> Outcome:
     if item.early is not None:
         return item.early
     assert item.document is not None
@@ -201,7 +214,8 @@ def _finish(item: _InFlight, settings: Settings, catalog_dir: str | None,
         if on_page is not None:
             on_page(item.document, ref)
     try:
-        result = assemble_task(item.document, outcomes, settings, catalog_dir)
+        images = page_images_task(outcomes, settings)
+        result = assemble_task(item.document, outcomes, settings, catalog_dir, images, aliases)
         if debug_dir is not None:
             overlay_task(outcomes, result, settings, debug_dir)
         return result
@@ -226,11 +240,14 @@ def ingest_flow(paths: list[Path], settings: Settings, catalog_dir: str | None =
     """
     on_page = getattr(sink, "on_page", None)
     is_stored = getattr(sink, "is_stored", None)
+    # The labels operators corrected (yusuan review), read their way in this run.
+    label_aliases = getattr(sink, "label_aliases", None)
+    aliases = tuple(label_aliases()) if label_aliases is not None else ()
     outcome = IngestOutcome()
     in_flight: deque[_InFlight] = deque()
 
     def finish_first() -> None:
-        result = _finish(in_flight.popleft(), settings, catalog_dir, on_page, debug_dir)
+        result = _finish(in_flight.popleft(), settings, catalog_dir, on_page, debug_dir, aliases)
         if isinstance(result, Rejection):
             outcome.rejections.append(result)
         elif isinstance(result, Unchanged):

@@ -86,6 +86,9 @@ class _Recorder(LocalOnly):
     def is_stored(self, sha256: str) -> bool:
         return self._inner.is_stored(sha256)
 
+    def label_aliases(self) -> list[Any]:
+        return self._inner.label_aliases()
+
     def on_page(self, document: Any, ref: Any) -> None:
         self._inner.on_page(document, ref)
 

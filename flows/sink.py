@@ -61,6 +61,10 @@ class OutputSink(LocalOnly):
     def is_stored(self, sha256: str) -> bool:
         return self._store is not None and self._store.has_document(sha256, PIPELINE_VERSION)
 
+    def label_aliases(self) -> list[Any]:
+        """The labels operators corrected (``yusuan review``), for this run to read their way."""
+        return self._store.label_aliases() if self._store is not None else []
+
     def on_page(self, document: DocumentInfo, ref: PageRef) -> None:
         if self._progress is not None:
             self._progress.update(self._pages, total=document.page_count, completed=ref.number,
@@ -81,6 +85,11 @@ class OutputSink(LocalOnly):
         if isinstance(result, DocumentResult):
             facts, tables = result.facts, result.tables
             document = result.document
+            if self._store is not None:
+                # Stored first, then emitted as stored: operators' decisions on an earlier version
+                # of the same file carry over to this reading (pipeline.output.store.reviews).
+                self._store.save_document(result, PIPELINE_VERSION)
+                facts = self._store.facts_for(document.sha256, PIPELINE_VERSION)
         else:  # Unchanged: already stored, re-emit what the database holds
             document = result.document
             facts, tables = self._store.facts_for(document.sha256, PIPELINE_VERSION), ()
@@ -91,8 +100,6 @@ class OutputSink(LocalOnly):
         self._records.flush()
         self._tables.flush()
         self.facts_written += len(facts)
-        if isinstance(result, DocumentResult) and self._store is not None:
-            self._store.save_document(result, PIPELINE_VERSION)
         self._advance(document.source)
 
     def close(self) -> None:

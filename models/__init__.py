@@ -3,16 +3,24 @@
 from models.document import DocumentInfo, PageRef
 from models.evidence import Evidence, combine
 from models.geometry import BBox, Grid, GridCell
-from models.results import DocumentResult, Orientation, PageFailure, PageResult, PageTable, Sheet, TextPhrase
+from models.results import (DocumentResult, Orientation, PageFailure, PageResult, PageTable, Sheet, StoredPageImage,
+                            TextPhrase)
 from models.kinds import FORM_KINDS, FUNCTIONAL_CODE_KINDS, LEDGER_KINDS, SIDE_BY_SIDE_KINDS, UNIT_ROW_KINDS
 from models.records import (
     DOUBTING_REASONS,
     INFORMATIONAL_REASONS,
     LOW_CONFIDENCE_REASONS,
+    OPERATOR_REASONS,
     RECORDS_SCHEMA_VERSION,
+    BrokenIdentity,
+    CellRef,
     ErrorCode,
     Fact,
+    FactEvidence,
+    GridSlot,
+    Reading,
     Rejection,
+    Review,
     ReviewReason,
     TableCell,
     TableKind,
@@ -26,9 +34,17 @@ __all__ = [
     "INFORMATIONAL_REASONS",
     "LEDGER_KINDS",
     "LOW_CONFIDENCE_REASONS",
+    "OPERATOR_REASONS",
     "SIDE_BY_SIDE_KINDS",
     "UNIT_ROW_KINDS",
     "BBox",
+    "BrokenIdentity",
+    "CellRef",
+    "FactEvidence",
+    "GridSlot",
+    "Reading",
+    "Review",
+    "StoredPageImage",
     "DocumentInfo",
     "DocumentResult",
     "PageRef",

@@ -7,6 +7,7 @@ holds :class:`Rejection`.  Fields beyond the contract are additions only.
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 from typing import Literal
 
@@ -79,11 +80,20 @@ class ReviewReason(StrEnum):
     NARRATIVE_MISMATCH = "narrative_mismatch"
     # The cell's table was not recognised as any kind: its facts carry table "unknown".
     UNKNOWN_TABLE = "unknown_table"
+    # An operator looked at the fact (``yusuan review``) and accepted it as read.
+    ACCEPTED_BY_OPERATOR = "accepted_by_operator"
+    # An operator replaced the value, code or label with their own (``raw`` keeps the OCR text).
+    CORRECTED_BY_OPERATOR = "corrected_by_operator"
+    # An operator said the cell is not a fact (a header, a stray mark read as a value): exports leave it out.
+    NOT_A_FACT = "not_a_fact"
 
 
+# Decisions an operator takes in ``yusuan review``: the reason each leaves on the fact.
+OPERATOR_REASONS = frozenset({ReviewReason.ACCEPTED_BY_OPERATOR, ReviewReason.CORRECTED_BY_OPERATOR,
+                              ReviewReason.NOT_A_FACT})
 # Reasons that explain a fact without doubting it: such a fact may still be accepted.
 INFORMATIONAL_REASONS = frozenset({ReviewReason.CORRECTED_BY_ARITHMETIC, ReviewReason.ROUNDING_DIFFERENCE,
-                                   ReviewReason.NUMBER_FORMAT_REPAIRED})
+                                   ReviewReason.NUMBER_FORMAT_REPAIRED}) | OPERATOR_REASONS
 # Reasons that come from the confidence itself being low (added when it is, not evidence of their own).
 LOW_CONFIDENCE_REASONS = frozenset({ReviewReason.LOW_OCR_CONFIDENCE, ReviewReason.OCR_ENGINES_DISAGREE})
 # Reasons that doubt a fact whatever its confidence: a fact with one is never accepted.
@@ -92,6 +102,63 @@ DOUBTING_REASONS = frozenset(ReviewReason) - INFORMATIONAL_REASONS - LOW_CONFIDE
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class GridSlot(_Frozen):
+    """Where a fact's cell sits in the grid it was read from: the document's table (0-based, the
+    order of tables.jsonl) and the cell's first row and column with its spans (a merged cell whole)."""
+
+    table: int = Field(ge=0)
+    row: int = Field(ge=0)
+    col: int = Field(ge=0)
+    row_span: int = Field(default=1, ge=1)
+    col_span: int = Field(default=1, ge=1)
+
+
+class Reading(_Frozen):
+    """One engine's reading of a cell the fact rests on (its value, a label or its code)."""
+
+    part: Literal["value", "label", "code"]
+    engine: str  # the engine's name (rapidocr, tesseract)
+    text: str
+    # The engine's own score, 0..1; None where only the agreement with the first reading is kept.
+    confidence: float | None = None
+    # How closely this reading matches the first engine's, 0..1 (the cross-check's readings only).
+    agreement: float | None = None
+
+
+# A cell of a document's grids: (table, row, col) as in GridSlot.
+CellRef = tuple[int, int, int]
+
+
+class BrokenIdentity(_Frozen):
+    """An arithmetic identity the fact takes part in that does not add up, and what would close it."""
+
+    reason: str  # the ReviewReason it gave (row_sum_mismatch, hierarchy_sum_mismatch, ...)
+    identity: str  # the identity in words: "合计 = 基本支出 + 项目支出 (2010101 行政运行)"
+    # The value this fact would need, every other cell as read, for the identity to hold.
+    expected: str
+    total: list[CellRef]  # the cells summed on the left ...
+    parts: list[CellRef]  # ... and on the right
+
+
+class FactEvidence(_Frozen):
+    """What the confidence was computed from (models.Evidence and the identities kept and broken)."""
+
+    ocr_confidence: float
+    agreement: float | None = None
+    unexplained_ink: float = 0.0
+    unread_marks: int = 0
+    checks_passed: int = 0
+    checks_failed: int = 0
+
+
+class Review(_Frozen):
+    """An operator's decision on the fact (``yusuan review``)."""
+
+    action: Literal["accepted", "corrected", "not_a_fact"]
+    by: str
+    at: datetime
 
 
 class Fact(_Frozen):
@@ -119,6 +186,17 @@ class Fact(_Frozen):
     # 一般公共预算安排基本支出分经济科目表: the row's 政府预算支出经济分类 code (``code`` holds
     # the 部门预算支出经济分类 one), when its second name column matches the catalog.
     gov_code: str | None = None
+    # The evidence an operator reviews the fact with (issue 11).  The upright page image ``bbox``
+    # refers to: the sha256 of its PNG, kept under the data directory (pages/<2 hex>/<sha256>.png).
+    page_image_sha256: str | None = None
+    grid_cell: GridSlot | None = None
+    # Every engine's reading of the cells the fact rests on, the value's first.
+    readings: list[Reading] = []
+    # Identities the fact takes part in that do not add up, each with the value that would close it.
+    broken_identities: list[BrokenIdentity] = []
+    evidence: FactEvidence | None = None
+    # Set once an operator has decided (then ``reasons`` says so too: accepted_by_operator, ...).
+    review: Review | None = None
 
 
 class TableCell(_Frozen):
@@ -151,6 +229,8 @@ class TableRecord(_Frozen):
     # are fractions of that upright, deskewed page.
     continued: bool = False
     page_image: str | None = None
+    # The sha256 of the upright page image's PNG kept under the data directory (as Fact's).
+    page_image_sha256: str | None = None
 
 
 class Rejection(_Frozen):

@@ -71,9 +71,20 @@ class PageFailure:
 
 
 @dataclass(frozen=True, slots=True)
+class StoredPageImage:
+    """The upright page a page's boxes refer to, kept as a PNG named by its sha256 (pipeline.output.pages)."""
+
+    page: int  # 1-based
+    sha256: str
+    width: int
+    height: int
+
+
+@dataclass(frozen=True, slots=True)
 class DocumentResult:
     document: DocumentInfo
     facts: tuple[Fact, ...]
     tables: tuple[TableRecord, ...]
     failures: tuple[PageFailure, ...]
     pages_processed: int
+    page_images: tuple[StoredPageImage, ...] = ()

@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
-from models import DocumentInfo, DocumentResult, PageFailure, PageRef, PageResult
+from models import DocumentInfo, DocumentResult, PageFailure, PageRef, PageResult, StoredPageImage
+from pipeline.check.aliases import apply_aliases
 from pipeline.check.catalog import Catalog
 from pipeline.check.codes import assign_codes
 from pipeline.score.confidence import DocumentIdentity, finish
 from pipeline.read.crosscheck import CrossCheck
+from pipeline.engines import engine_names
 from pipeline.output.emit import table_record
+from pipeline.output.pages import keep_page_images
 from pipeline.errors import YusuanError
 from pipeline.interpret.facts import (
     DraftFact,
@@ -49,18 +53,24 @@ def read_page(ref: PageRef, settings: Settings, engine: OcrEngine,
 
 
 def assemble(document: DocumentInfo, outcomes: Iterable[PageResult | PageFailure], settings: Settings,
-             catalog: Catalog) -> DocumentResult:
+             catalog: Catalog, page_images: Iterable[StoredPageImage] = ()) -> DocumentResult:
+    """The document's facts and tables; ``page_images`` (pipeline.output.pages) are the kept upright
+    pages their boxes refer to, named on every fact and table of those pages."""
     outcomes = list(outcomes)
     pages = [o for o in outcomes if isinstance(o, PageResult)]
     failures = tuple(o for o in outcomes if isinstance(o, PageFailure))
+    page_images = tuple(page_images)
+    images = {image.page: image.sha256 for image in page_images}
     resolved, drafts = draft_document(pages, settings, catalog)
     identity = DocumentIdentity(sha256=document.sha256, source=document.source)
-    facts = tuple(finish(d, identity, settings.accept_threshold) for d in drafts)
-    tables = tuple(table_record(t, document.sha256, document.source) for t in resolved)
+    engines = engine_names(settings)
+    facts = tuple(finish(d, identity, settings.accept_threshold, engines, images.get(d.page)) for d in drafts)
+    tables = tuple(table_record(t, document.sha256, document.source, page_image_sha256=images.get(t.page.ref.number))
+                   for t in resolved)
     log.info("%s: %d of %d pages read, %d tables, %d facts (%d need review)", document.source, len(pages),
              document.page_count, len(tables), len(facts), sum(f.status == "needs_review" for f in facts))
     return DocumentResult(document=document, facts=facts, tables=tables, failures=failures,
-                          pages_processed=len(pages))
+                          pages_processed=len(pages), page_images=page_images)
 
 
 def draft_document(pages: list[PageResult], settings: Settings,
@@ -71,6 +81,8 @@ def draft_document(pages: list[PageResult], settings: Settings,
     drafts = [draft for index, table in enumerate(resolved) for draft in draft_facts(index, table)]
     # Stable sort by table keeps document order with the forms (read over the whole document) merged in.
     drafts = sorted(drafts + form_facts_for_document(resolved), key=lambda d: d.table_index)
+    # Labels operators corrected read their way, before codes are implied from labels.
+    drafts = apply_aliases(drafts, catalog.aliases)
     drafts = assign_codes(drafts, catalog, settings.label_match_threshold)
     drafts = canonical_labels(drafts, catalog, settings.label_match_threshold)
     drafts = validate(drafts, logical_tables(resolved)).drafts
@@ -90,11 +102,14 @@ def logical_tables(resolved: list[ResolvedTable]) -> dict[int, int]:
 
 def process_document(document: DocumentInfo, refs: list[PageRef], settings: Settings, engine: OcrEngine,
                      catalog: Catalog, on_page: Callable[[int], None] | None = None,
-                     cross_check: CrossCheck | None = None) -> DocumentResult:
-    """Sequential reference implementation; the Prefect flow runs the same steps as tasks."""
+                     cross_check: CrossCheck | None = None, image_folder: Path | None = None) -> DocumentResult:
+    """Sequential reference implementation; the Prefect flow runs the same steps as tasks.
+    With ``image_folder``, the upright page images are kept there (pipeline.output.pages)."""
     outcomes: list[PageResult | PageFailure] = []
     for ref in refs:
         outcomes.append(read_page(ref, settings, engine, cross_check))
         if on_page is not None:
             on_page(ref.number)
-    return assemble(document, outcomes, settings, catalog)
+    pages = [o for o in outcomes if isinstance(o, PageResult)]
+    images = keep_page_images(pages, settings, image_folder) if image_folder is not None else ()
+    return assemble(document, outcomes, settings, catalog, images)

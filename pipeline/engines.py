@@ -13,6 +13,7 @@ from functools import cache
 
 from pipeline.check.catalog import load_default
 from pipeline.interpret.classify import TITLE_VARIANTS
+from pipeline.interpret.facts import CROSS_CHECK, PRIMARY
 from pipeline.read.crosscheck import CrossCheck, vocabulary_keys
 from pipeline.interpret.forms import vocabulary as form_vocabulary
 from pipeline.ocr import OcrEngine, OcrEngineError, check_engine, make_engine
@@ -38,6 +39,11 @@ def make_cross_check(settings: Settings,
     if not settings.cross_check:
         return None
     return CrossCheck(engine=engine_named(_OTHER_ENGINE[settings.ocr_engine]), known=packaged_vocabulary())
+
+
+def engine_names(settings: Settings) -> dict[str, str]:
+    """The engines' names by the roles a cell's readings carry (pipeline.interpret.facts)."""
+    return {PRIMARY: settings.ocr_engine, CROSS_CHECK: _OTHER_ENGINE[settings.ocr_engine]}
 
 
 def check_engines(settings: Settings) -> None:

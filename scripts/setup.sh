@@ -5,9 +5,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # The CJK faces: the samples' Hei, UMing for the Song check, and the look generator's Song, Kai and
-# FangSong stand-in (samplegen/fonts.py).
+# FangSong stand-in (samplegen/fonts.py).  chromium and chromium-driver: the review workbench's browser
+# tests drive Debian's chromium with Playwright (no browser is ever downloaded).
 APT_PACKAGES=(tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-eng fonts-wqy-zenhei fonts-arphic-uming
-  fonts-arphic-gbsn00lp fonts-arphic-gkai00mp fonts-lxgw-wenkai fonts-noto-cjk poppler-utils libgl1 libglib2.0-0)
+  fonts-arphic-gbsn00lp fonts-arphic-gkai00mp fonts-lxgw-wenkai fonts-noto-cjk poppler-utils libgl1 libglib2.0-0
+  chromium chromium-driver)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

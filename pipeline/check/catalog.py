@@ -14,16 +14,20 @@ import csv
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
 from pipeline.code_syntax import CATALOG_CODE, ECONOMIC_CODE, FUNCTIONAL_CODE
 from pipeline.text import normalize
+
+if TYPE_CHECKING:  # pipeline.check.aliases imports this module
+    from pipeline.check.aliases import LabelAlias
 
 __all__ = [
     "Catalog",
@@ -97,6 +101,12 @@ class Catalog:
     _children: Mapping[tuple[Kind, str], tuple[CatalogEntry, ...]] = field(repr=False)
     _pools: Mapping[Kind, tuple[CatalogEntry, ...]] = field(repr=False)
     _choices: Mapping[Kind, tuple[str, ...]] = field(repr=False)
+    # Labels operators corrected (pipeline.check.aliases.LabelAlias), from the database at ingest.
+    aliases: tuple[LabelAlias, ...] = ()
+
+    def with_aliases(self, aliases: Iterable[LabelAlias]) -> Catalog:
+        """This catalog with the operators' label aliases, read at the next ingest."""
+        return replace(self, aliases=tuple(aliases))
 
     @classmethod
     def from_entries(cls, entries: Iterable[CatalogEntry]) -> Catalog:

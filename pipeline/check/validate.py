@@ -30,7 +30,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from models import FORM_KINDS, SIDE_BY_SIDE_KINDS, ReviewReason, TableKind
+from models import FORM_KINDS, SIDE_BY_SIDE_KINDS, BrokenIdentity, ReviewReason, TableKind
 from pipeline.interpret.columns import column_key, column_year
 from pipeline.interpret.facts import DraftFact
 from pipeline.interpret.forms import Role, vocabulary as form_vocabulary
@@ -85,10 +85,15 @@ def validate(drafts: list[DraftFact], logical_table: dict[int, int]) -> Outcome:
     log.debug("%d identities checked, %d failing before and %d after %d correction(s)", len(identities),
               len(failing), len(still), len(corrected))
     reasons: dict[CellId, set[str]] = defaultdict(set)
+    broken: dict[CellId, list[BrokenIdentity]] = defaultdict(list)
     for identity in still:
         rounding = _is_rounding(identity, numbers, by_cell)
+        reason = ReviewReason.ROUNDING_DIFFERENCE if rounding else identity.reason
         for cell in identity.total + identity.parts:
-            reasons[cell].add(ReviewReason.ROUNDING_DIFFERENCE if rounding else identity.reason)
+            reasons[cell].add(reason)
+            if cell in by_cell:
+                # What an operator needs to judge the cell: the identity, and the value that would close it.
+                broken[cell].append(broken_identity(identity, reason, cell, numbers, by_cell))
     satisfied: dict[CellId, int] = defaultdict(int)
     for identity in identities:
         if identity not in still:
@@ -101,7 +106,8 @@ def validate(drafts: list[DraftFact], logical_table: dict[int, int]) -> Outcome:
         if cell in corrected:
             draft = replace(draft, value=format(corrected[cell], "f"), reasons=draft.reasons + (ReviewReason.CORRECTED_BY_ARITHMETIC,))
         out.append(replace(draft, reasons=draft.reasons + extra, checks_passed=satisfied.get(cell, 0),
-                           checks_failed=sum(1 for r in extra if r != ReviewReason.ROUNDING_DIFFERENCE)))
+                           checks_failed=sum(1 for r in extra if r != ReviewReason.ROUNDING_DIFFERENCE),
+                           broken=draft.broken + tuple(broken.get(cell, ()))))
     return Outcome(drafts=out, identities_checked=len(identities), identities_failed=len(still),
                    corrections=len(corrected))
 
@@ -283,6 +289,44 @@ def _form_identities(drafts: list[DraftFact], logical_table: dict[int, int]) -> 
         identities += [Identity(total=(cells[0],), parts=(other,), reason=ReviewReason.ROW_SUM_MISMATCH)
                        for other in cells[1:]]
     return identities
+
+
+# --- what a broken identity expected --------------------------------------------------
+
+
+def broken_identity(identity: Identity, reason: str, cell: CellId, numbers: dict[CellId, Decimal],
+                    by_cell: dict[CellId, DraftFact]) -> BrokenIdentity:
+    """The identity as ``cell`` breaks it: in words, and the value ``cell`` would need to close it."""
+    # Exact decimals keep the printed places (1030.50 - 200.00 = 830.50).
+    needed = _needed_value(identity, cell, numbers)
+    return BrokenIdentity(reason=str(reason), identity=describe(identity, by_cell), expected=format(needed, "f"),
+                          total=list(identity.total), parts=list(identity.parts))
+
+
+def describe(identity: Identity, by_cell: dict[CellId, DraftFact]) -> str:
+    """The identity in an operator's words: ``合计 = 基本支出 + 项目支出 (2010101 行政运行)`` for a row,
+    ``201 = 20101 + 20102 (合计)`` for a column, table kinds named where it spans tables."""
+    cells = [c for c in identity.total + identity.parts if c in by_cell]
+    drafts = [by_cell[c] for c in cells]
+    kinds = {d.kind for d in drafts}
+    same_row = len({(d.table_index, d.row) for d in drafts}) == 1
+    same_column = len({d.column for d in drafts}) == 1
+
+    def row_name(d: DraftFact) -> str:
+        return " ".join(x for x in (d.code, d.labels[0] if d.labels else "") if x) or f"row {d.row + 1}"
+
+    def term(cell: CellId) -> str:
+        if cell not in by_cell:
+            return "(blank)"  # an empty cell counts as zero
+        d = by_cell[cell]
+        name = _leaf(d.column) or d.column if same_row else row_name(d) if same_column else \
+            f"{row_name(d)} {_leaf(d.column)}".strip()
+        return f"{d.kind}: {name}" if len(kinds) > 1 else name
+
+    left = " + ".join(term(c) for c in identity.total)
+    right = " + ".join(term(c) for c in identity.parts)
+    where = row_name(drafts[0]) if same_row else drafts[0].column if same_column else ""
+    return f"{left} = {right}" + (f" ({where})" if where and len(kinds) == 1 else "")
 
 
 # --- correction -------------------------------------------------------------------

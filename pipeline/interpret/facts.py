@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
-from models import FORM_KINDS, BBox, Evidence, GridCell, ReviewReason, TableKind, combine
+from models import FORM_KINDS, BBox, BrokenIdentity, Evidence, GridCell, Reading, ReviewReason, TableKind, combine
 from pipeline.interpret.resolve import ResolvedTable
 from pipeline.code_syntax import CATALOG_CODE_LOST_LETTER, clean_code, is_code
 from pipeline.interpret.numbers import NumberFormat, column_format, read_amount
@@ -44,6 +44,26 @@ class DraftFact:
     gov_code: str | None = None  # economic rows: the 政府预算支出经济分类 code
     checks_passed: int = 0  # arithmetic identities this cell satisfies (pipeline.check.validate)
     checks_failed: int = 0  # ... and breaks
+    # The value cell's spans (row and col above are its first slot): a merged cell is one fact.
+    row_span: int = 1
+    col_span: int = 1
+    # Every engine's reading of the cells the fact rests on; engines named by role (PRIMARY,
+    # CROSS_CHECK) until pipeline.score.confidence.finish names them.
+    readings: tuple[Reading, ...] = ()
+    # The identities it breaks, with the value that would close each (pipeline.check.validate).
+    broken: tuple[BrokenIdentity, ...] = ()
+
+
+PRIMARY = "primary"
+CROSS_CHECK = "cross_check"
+
+
+def cell_readings(cell: GridCell, part: str) -> tuple[Reading, ...]:
+    """The readings of one cell: the first engine's, and the cross-check's where it read the cell too."""
+    first = Reading(part=part, engine=PRIMARY, text=cell.text, confidence=round(cell.confidence, 4))
+    if cell.second_text is None:
+        return (first,)
+    return (first, Reading(part=part, engine=CROSS_CHECK, text=cell.second_text, agreement=cell.evidence.agreement))
 
 
 def with_unread_mark_reasons(drafts: Iterable[DraftFact]) -> list[DraftFact]:
@@ -116,9 +136,12 @@ def _value_cell(table: ResolvedTable, row: int, col: int) -> GridCell | None:
 
 def _fact(index: int, table: ResolvedTable, cell: GridCell, code: str | None, labels: tuple[str, ...],
           value: str, value_kind: str, unit: str | None, reasons: tuple[str, ...],
-          evidence_cells: Iterable[GridCell | None] = ()) -> DraftFact:
+          evidence_cells: Iterable[GridCell | None] = (), code_cell: GridCell | None = None) -> DraftFact:
     """A fact read from ``cell``, resting also on ``evidence_cells`` (its labels and code)."""
     assert table.layout is not None
+    evidence_cells = [c for c in evidence_cells if c is not None]
+    readings = cell_readings(cell, "value") + tuple(
+        reading for c in evidence_cells for reading in cell_readings(c, "code" if c is code_cell else "label"))
     return DraftFact(
         table_index=index,
         kind=table.kind,
@@ -134,9 +157,12 @@ def _fact(index: int, table: ResolvedTable, cell: GridCell, code: str | None, la
         value_kind=value_kind,
         unit=unit,
         raw=cell.text,
-        evidence=combine(c.evidence for c in (cell, *evidence_cells) if c is not None),
+        evidence=combine(c.evidence for c in (cell, *evidence_cells)),
         bbox=_fraction_box(table, cell),
         reasons=reasons,
+        row_span=cell.row_span,
+        col_span=cell.col_span,
+        readings=readings,
     )
 
 
@@ -163,7 +189,7 @@ def _group_facts(index: int, table: ResolvedTable, row: int, group: ColumnGroup,
         value, value_kind, reasons = _normalise_value(cell.text, formats[col])
         code_cells = [code_cell] if code_cell is not None and code else []
         facts.append(_fact(index, table, cell, code, labels, value, value_kind, table.unit, reasons,
-                           [*label_cells, *code_cells]))
+                           [*label_cells, *code_cells], code_cell=code_cells[0] if code_cells else None))
     return facts
 
 
@@ -188,7 +214,7 @@ def _catalog_facts(index: int, table: ResolvedTable) -> list[DraftFact]:
                 continue
             name = cell.text.strip()
             facts.append(_fact(index, table, cell, code, (name,), name, "text", None,
-                               () if code else (ReviewReason.UNMATCHED_LABEL,), [code_cell]))
+                               () if code else (ReviewReason.UNMATCHED_LABEL,), [code_cell], code_cell=code_cell))
     return facts
 
 

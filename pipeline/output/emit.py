@@ -38,7 +38,8 @@ def page_image_ref(table: ResolvedTable, source: str) -> str:
             f"&deskew={page.orientation.skew_deg:g}&size={page.width}x{page.height}")
 
 
-def table_record(table: ResolvedTable, sha256: str, source: str, page_image: str | None = None) -> TableRecord:
+def table_record(table: ResolvedTable, sha256: str, source: str, page_image: str | None = None,
+                 page_image_sha256: str | None = None) -> TableRecord:
     grid = table.table.grid
     page_image = page_image or page_image_ref(table, source)
     sx, sy = 1.0 / table.page.width, 1.0 / table.page.height
@@ -60,6 +61,7 @@ def table_record(table: ResolvedTable, sha256: str, source: str, page_image: str
         html=grid_html(grid),
         continued=table.continued,
         page_image=page_image,
+        page_image_sha256=page_image_sha256,
     )
 
 

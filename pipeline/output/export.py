@@ -4,7 +4,10 @@ Two files per export, in ``out_dir``:
 
 - ``facts.<ext>``: one row per fact, the record contract's fields (``document``,
   ``source``, ``page``, ``table``, ``code``, ``labels``, ...), plus the document's
-  ``pipeline_version`` and ``amount`` (``value`` as a number, for sums in Excel).
+  ``pipeline_version`` and ``amount`` (``value`` as a number, for sums in Excel), and an operator's
+  decision (``review``: accepted or corrected, ``reviewed_by``; ``yusuan review``).  With a decision,
+  ``value``, ``code`` and ``labels`` are the operator's and ``reasons`` says so; a cell an operator
+  said is not a fact is left out.
 - ``tables.<ext>``: the tables as printed, one row per grid cell (``document``,
   ``source``, ``pipeline_version``, ``page``, ``table_index``, ``table``, ``title``,
   ``unit``, ``row``, ``col``, ``row_span``, ``col_span``, ``text``, ``confidence``).
@@ -26,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, get_args
 
-from sqlalchemy import Connection, Select, func, select
+from sqlalchemy import Connection, Select, func, or_, select
 from sqlalchemy.engine import make_url
 
 from pipeline.output.store import open_store
@@ -60,9 +63,11 @@ def _facts_query(latest_only: bool) -> Select[Any]:
         select(
             d.sha256, d.source, d.pipeline_version, f.page, f.kind, f.code, f.labels, f.raw_labels,
             f.column_path, f.value, f.amount, f.value_kind, f.unit, f.raw, f.confidence, f.status,
-            f.reasons, f.bbox, f.form, f.code_source, f.gov_code,
+            f.reasons, f.bbox, f.form, f.code_source, f.gov_code, f.review_state, f.reviewed_by,
         )
         .join(d, d.id == f.document_id)
+        # A cell an operator said is no fact stays stored (and audited), but is not exported.
+        .where(or_(f.review_state.is_(None), f.review_state != "not_a_fact"))
         .order_by(d.id, f.ordinal)
     )
     return query.where(d.id.in_(_latest_ids())) if latest_only else query
@@ -89,7 +94,7 @@ FACTS = Dataset(
         ("table", "str"), ("code", "str"), ("labels", "strs"), ("raw_labels", "strs"), ("column", "str"),
         ("value", "str"), ("amount", "float"), ("kind", "str"), ("unit", "str"), ("raw", "str"),
         ("confidence", "float"), ("status", "str"), ("reasons", "strs"), ("bbox", "floats"),
-        ("form", "str"), ("code_source", "str"), ("gov_code", "str"),
+        ("form", "str"), ("code_source", "str"), ("gov_code", "str"), ("review", "str"), ("reviewed_by", "str"),
     ),
     _facts_query,
 )

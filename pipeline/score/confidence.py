@@ -8,9 +8,10 @@ reasons say why.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from models import DOUBTING_REASONS, Fact, ReviewReason
+from models import DOUBTING_REASONS, LOW_CONFIDENCE_REASONS, BBox, Evidence, Fact, FactEvidence, GridSlot, ReviewReason
 from pipeline.score.calibration import packaged_model
 from pipeline.interpret.facts import DraftFact
 
@@ -24,7 +25,10 @@ class DocumentIdentity:
     source: str
 
 
-def finish(draft: DraftFact, document: DocumentIdentity, accept_threshold: float) -> Fact:
+def finish(draft: DraftFact, document: DocumentIdentity, accept_threshold: float,
+           engines: Mapping[str, str] | None = None, page_image: str | None = None) -> Fact:
+    """The fact as emitted: calibrated confidence, status, reasons, and the evidence an operator reviews
+    it with (``engines`` names the readings' engine roles; ``page_image`` is the sha256 of its page's PNG)."""
     doubts = [r for r in draft.reasons if r in DOUBTING_REASONS]
     model = packaged_model()
     if model is not None:
@@ -60,4 +64,38 @@ def finish(draft: DraftFact, document: DocumentIdentity, accept_threshold: float
         code_source=draft.code_source,  # type: ignore[arg-type]
         form=draft.form,
         gov_code=draft.gov_code,
+        page_image_sha256=page_image,
+        grid_cell=GridSlot(table=draft.table_index, row=draft.row, col=draft.col, row_span=draft.row_span,
+                           col_span=draft.col_span),
+        readings=[r.model_copy(update={"engine": (engines or {}).get(r.engine, r.engine)}) for r in draft.readings],
+        broken_identities=list(draft.broken),
+        evidence=FactEvidence(ocr_confidence=round(draft.evidence.ocr_confidence, 4),
+                              agreement=draft.evidence.agreement, unexplained_ink=draft.evidence.unexplained_ink,
+                              unread_marks=draft.evidence.unread_marks, checks_passed=draft.checks_passed,
+                              checks_failed=draft.checks_failed),
     )
+
+
+def refinish(fact: Fact, accept_threshold: float) -> Fact:
+    """A stored fact judged again by the same model and rules, from its stored evidence and reasons:
+    after an operator's correction closed an identity it was doubted for (pipeline.output.store.reviews).
+
+    The reasons that only say the confidence is low are dropped first: ``finish`` adds them again
+    if it still is.
+    """
+    stored = fact.evidence or FactEvidence(ocr_confidence=fact.confidence)
+    slot = fact.grid_cell or GridSlot(table=0, row=0, col=0)
+    draft = DraftFact(
+        table_index=slot.table, kind=fact.table, page=fact.page, row=slot.row, col=slot.col, code=fact.code,
+        code_source=fact.code_source, labels=tuple(fact.labels), raw_labels=tuple(fact.raw_labels),
+        column=fact.column, value=fact.value, value_kind=fact.kind, unit=fact.unit, raw=fact.raw,
+        evidence=Evidence(ocr_confidence=stored.ocr_confidence, agreement=stored.agreement,
+                          unexplained_ink=stored.unexplained_ink, unread_marks=stored.unread_marks),
+        bbox=BBox(*fact.bbox), reasons=tuple(r for r in fact.reasons if r not in LOW_CONFIDENCE_REASONS),
+        form=fact.form, gov_code=fact.gov_code, checks_passed=stored.checks_passed,
+        checks_failed=stored.checks_failed, row_span=slot.row_span, col_span=slot.col_span,
+        readings=tuple(fact.readings), broken=tuple(fact.broken_identities),
+    )
+    again = finish(draft, DocumentIdentity(sha256=fact.document, source=fact.source), accept_threshold,
+                   page_image=fact.page_image_sha256)
+    return again.model_copy(update={"grid_cell": fact.grid_cell, "review": fact.review})

@@ -202,3 +202,68 @@ def test_a_prose_page_read_by_the_real_recogniser_gives_the_seed_s_figures(tmp_p
         (NarrativeMeasure.THREE_PUBLIC_TOTAL, "1.50"),
     } <= figures
     assert not any(str(amount) in ("251.76", "12.46") for _, amount in figures)
+
+
+# --- the evidence an operator reviews a fact with ------------------------------------------
+
+
+def test_facts_carry_their_cell_their_readings_and_their_page_image() -> None:
+    from dataclasses import replace
+
+    from models import StoredPageImage
+
+    grid = make_grid(GBE_HEADER + [["201", "一般公共服务支出", "100.00", "100.00", ""],
+                                   ["20101", "人大事务", "100.00", "100.00", ""]])
+    # The cross-check read the name cell too (as it would a project name).
+    cells = tuple(replace(c, second_text="人大事物", evidence=replace(c.evidence, agreement=0.75))
+                  if c.text == "人大事务" else c for c in grid.cells)
+    table_page = page(1, (["2025年一般公共预算支出预算表", "单位：万元"], replace(grid, cells=cells)))
+    image = StoredPageImage(page=1, sha256="a" * 64, width=1654, height=2339)
+    result = assemble(_document(1), [table_page], Settings(), load_default(), [image])
+    (fact,) = [f for f in result.facts if f.code == "20101" and f.column.endswith("基本支出")]
+    assert fact.page_image_sha256 == "a" * 64 and result.tables[0].page_image_sha256 == "a" * 64
+    assert result.page_images == (image,)
+    assert (fact.grid_cell.table, fact.grid_cell.row, fact.grid_cell.col) == (0, 3, 3)
+    assert [(r.part, r.engine, r.text) for r in fact.readings] == [
+        ("value", "rapidocr", "100.00"), ("label", "rapidocr", "人大事务"), ("label", "tesseract", "人大事物"),
+        ("code", "rapidocr", "20101")]
+    assert fact.readings[2].agreement == 0.75 and fact.readings[0].confidence == 0.99
+    assert fact.evidence.agreement == 0.75 and fact.evidence.checks_passed >= 1
+
+
+def test_a_merged_value_cell_is_one_fact_with_the_whole_cell() -> None:
+    grid = make_grid(GBE_HEADER + [["201", "一般公共服务支出", ("100.00", 2, 1), "100.00", ""],
+                                   ["20101", "人大事务", "100.00", ""]])
+    result = assemble(_document(1), [page(1, (["2025年一般公共预算支出预算表"], grid))], Settings(), load_default())
+    merged = [f for f in result.facts if f.grid_cell.row_span == 2]
+    assert len(merged) == 1 and merged[0].value == "100.00"
+    # Two rows tall: the bbox covers both (fractions of the page).
+    assert merged[0].bbox[3] - merged[0].bbox[1] == pytest.approx(80 / 2339, abs=1e-3)
+
+
+def test_the_kept_page_image_is_the_upright_page_the_boxes_refer_to(tmp_path: Path) -> None:
+    import cv2
+    import numpy as np
+    from PIL import Image
+
+    from models import Orientation
+    from pipeline.output.pages import keep_page_image, page_image_path
+
+    drawn = np.full((400, 300), 255, dtype=np.uint8)
+    drawn[20:60, 30:90] = 0  # a mark in the top-left corner of the upright page
+    path = tmp_path / "turned.png"
+    Image.fromarray(np.rot90(drawn, k=1)).save(path)  # scanned a quarter turn counter-clockwise
+    ref = PageRef(path=path, source="turned.png", sha256="0" * 64, media_type="image", index=0)
+    result = page(1)
+    from dataclasses import replace
+
+    result = replace(result, ref=ref, width=300, height=400, orientation=Orientation(quarter_turns_cw=90, skew_deg=0.0))
+    folder = tmp_path / "pages"
+    kept = keep_page_image(result, Settings(), folder)
+    again = keep_page_image(result, Settings(), folder)
+    assert kept == again and (kept.width, kept.height) == (300, 400)
+    stored = cv2.imread(str(page_image_path(folder, kept.sha256)), cv2.IMREAD_GRAYSCALE)
+    assert stored.shape == (400, 300) and stored[40, 60] == 0 and stored[300, 200] == 255
+    assert len(list(folder.rglob("*.png"))) == 1
+    with pytest.raises(ValueError):
+        page_image_path(folder, "../../etc/passwd")

@@ -6,8 +6,8 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
-from models import FORM_KINDS, Evidence, Grid, GridCell, ReviewReason, combine
-from pipeline.interpret.facts import DraftFact
+from models import FORM_KINDS, BBox, Evidence, Grid, GridCell, Reading, ReviewReason, combine
+from pipeline.interpret.facts import PRIMARY, DraftFact, cell_readings
 from pipeline.interpret.forms.blocks import (
     ColumnBlock,
     FormState,
@@ -162,8 +162,18 @@ def _joined_fact(place: Place, cells: Sequence[CellRead], labels: Sequence[Label
                  state.subject)
     if len(cells) == 1:
         return fact
+    # The fact is the printed cell: its box, spans and readings cover every piece, not the first alone.
+    first, last = cells[0].cell, cells[-1].cell
+    page = place.table.page
+    whole = BBox(min(c.cell.bbox.x0 for c in cells), min(c.cell.bbox.y0 for c in cells),
+                 max(c.cell.bbox.x1 for c in cells), max(c.cell.bbox.y1 for c in cells))
+    pieces = tuple(r for c in cells[1:] for r in cell_readings(c.cell, "value"))
     return replace(fact, raw="".join(c.cell.text for c in cells),
-                   evidence=fact.evidence.combined(*(c.cell.evidence for c in cells)))
+                   evidence=fact.evidence.combined(*(c.cell.evidence for c in cells)),
+                   bbox=whole.scaled(1.0 / page.width, 1.0 / page.height),
+                   col_span=last.col + last.col_span - first.col,
+                   row_span=max(c.cell.row + c.cell.row_span for c in cells) - first.row,
+                   readings=cell_readings(first, "value") + pieces + fact.readings[len(cell_readings(first, "value")):])
 
 
 def _column_of(columns: Sequence[HeaderColumn], cell: GridCell) -> str:
@@ -267,4 +277,9 @@ def draft(place: Place, cell: GridCell, labels: Sequence[Label], column: str, va
         bbox=cell.bbox.scaled(1.0 / page.width, 1.0 / page.height),
         reasons=reasons,
         form=subject,
+        row_span=cell.row_span,
+        col_span=cell.col_span,
+        readings=cell_readings(cell, "value") + tuple(
+            Reading(part="label", engine=PRIMARY, text=label.raw, confidence=round(label.evidence.ocr_confidence, 4))
+            for label in labels if label.raw),
     )

@@ -45,7 +45,11 @@ _NULLABLE_JSON = JSON(none_as_null=True)
 DOCUMENT_STATUSES = ("processed", "partial")
 FACT_STATUSES = ("accepted", "needs_review")
 VALUE_KINDS = ("number", "text")
-REVIEW_ACTIONS = ("accept", "correct", "reject")
+# reject: "not a fact"; undo: an earlier event of the fact undone; carry: a decision on an earlier
+# stored version of the same file applied to this version's fact at ingest.
+REVIEW_ACTIONS = ("accept", "correct", "reject", "undo", "carry")
+# What an operator decided about a fact (facts.review_state; NULL: nobody has yet).
+REVIEW_STATES = ("accepted", "corrected", "not_a_fact")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -112,6 +116,8 @@ class TableRow(Base):
     html: Mapped[str] = mapped_column(Text)
     continued: Mapped[bool] = mapped_column(Boolean)
     page_image: Mapped[str | None] = mapped_column(Text)
+    # Migration 0005: the kept upright page image (page_images.sha256).
+    page_image_sha256: Mapped[str | None] = mapped_column(String(64))
 
 
 class CellRow(Base):
@@ -168,10 +174,29 @@ class FactRow(Base):
     form: Mapped[str | None] = mapped_column(Text)
     # Last because migration 0003 appended it; ``code`` holds the 部门 classification's code.
     gov_code: Mapped[str | None] = mapped_column(String(32))
+    # Migration 0005, the review evidence (record contract additions) ...
+    page_image_sha256: Mapped[str | None] = mapped_column(String(64))
+    grid_cell: Mapped[dict | None] = mapped_column(_NULLABLE_JSON)
+    readings: Mapped[list | None] = mapped_column(_NULLABLE_JSON)
+    broken_identities: Mapped[list | None] = mapped_column(_NULLABLE_JSON)
+    evidence: Mapped[dict | None] = mapped_column(_NULLABLE_JSON)
+    # ... and the operator's decision: value, code, labels, status and reasons above then hold the
+    # operator's, and review_events the readings before.  ``version`` rises with every decision, so
+    # two operators saving over one reading cannot both win.
+    review_state: Mapped[str | None] = mapped_column(String(16))
+    # The fields a decision or a re-validation changes, as the pipeline emitted them; NULL while unchanged.
+    as_read: Mapped[dict | None] = mapped_column(_NULLABLE_JSON)
+    reviewed_by: Mapped[str | None] = mapped_column(Text)
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, server_default="1", default=1)
 
 
 class ReviewEventRow(Base):
-    """A reviewer's decision on one fact; the fact row itself is never rewritten."""
+    """A reviewer's decision on one fact, with the fact's reviewable fields before and after it.
+
+    The fact row holds the current state; these rows are the whole history (who, when, what was
+    there before), and an undo is an event of its own that names the event it undoes.
+    """
 
     __tablename__ = "review_events"
     __table_args__ = (
@@ -186,6 +211,11 @@ class ReviewEventRow(Base):
     action: Mapped[str] = mapped_column(String(16))
     new_value: Mapped[str | None] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)
+    # Migration 0005: {value, code, labels, status, reasons, confidence, review_state} before and after.
+    before: Mapped[dict | None] = mapped_column(_NULLABLE_JSON)
+    after: Mapped[dict | None] = mapped_column(_NULLABLE_JSON)
+    undoes: Mapped[int | None] = mapped_column(Integer)  # the event an undo reverted
+    fact_version: Mapped[int | None] = mapped_column(Integer)  # facts.version the event left
 
 
 class RejectionRow(Base):
@@ -200,3 +230,60 @@ class RejectionRow(Base):
     error: Mapped[str] = mapped_column(String(32))
     message: Mapped[str] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class PageImageRow(Base):
+    """A kept upright page image (pipeline.output.pages): only these are ever served to an operator."""
+
+    __tablename__ = "page_images"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ReviewerRow(Base):
+    """An operator of ``yusuan review``; the password only as an argon2 hash."""
+
+    __tablename__ = "reviewers"
+    __table_args__ = (UniqueConstraint("name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    password_hash: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    disabled: Mapped[bool] = mapped_column(Boolean, server_default="0", default=False)
+
+
+class ReviewSessionRow(Base):
+    """A logged-in browser: the cookie's token only as its sha256, and the CSRF token its forms carry."""
+
+    __tablename__ = "review_sessions"
+    __table_args__ = (UniqueConstraint("token_sha256"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_sha256: Mapped[str] = mapped_column(String(64))
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("reviewers.id", ondelete="CASCADE"))
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class LabelAliasRow(Base):
+    """A label an operator corrected: later ingests read ``alias`` as ``label`` (and ``code``)."""
+
+    __tablename__ = "label_aliases"
+    __table_args__ = (Index("ix_label_aliases_alias_key", "alias_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    alias: Mapped[str] = mapped_column(Text)  # the label as it was read
+    alias_key: Mapped[str] = mapped_column(Text)  # its comparison key (pipeline.text.normalize)
+    label: Mapped[str] = mapped_column(Text)  # the operator's label
+    code: Mapped[str | None] = mapped_column(String(32))
+    kind: Mapped[str | None] = mapped_column(String(40))  # the table kind it was corrected in
+    created_by: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    fact_id: Mapped[int | None] = mapped_column(Integer)  # the fact whose correction taught it
+    revoked_by: Mapped[str | None] = mapped_column(Text)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

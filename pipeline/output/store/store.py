@@ -17,18 +17,28 @@ from typing import TYPE_CHECKING, Any, Self
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy import Engine, create_engine, event, func, or_, select
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
-from models import DocumentInfo, Fact, Rejection, TableCell, TableRecord
-from pipeline.output.store.schema import CellRow, DocumentRow, FactRow, PageRow, RejectionRow, TableRow
+from models import DocumentInfo, Fact, Rejection, StoredPageImage, TableCell, TableRecord
+from pipeline.output.store.schema import (
+    CellRow,
+    DocumentRow,
+    FactRow,
+    LabelAliasRow,
+    PageImageRow,
+    PageRow,
+    RejectionRow,
+    TableRow,
+)
 
 if TYPE_CHECKING:
     # Annotations only: opening a store must not import the OCR pipeline (and no cycle if it imports us).
     from models import PageFailure
+    from pipeline.check.aliases import LabelAlias
 from models import DocumentResult
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -179,6 +189,7 @@ def _table_row(document_id: int, ordinal: int, table: TableRecord) -> TableRow:
         html=table.html,
         continued=table.continued,
         page_image=table.page_image,
+        page_image_sha256=table.page_image_sha256,
     )
 
 
@@ -211,12 +222,14 @@ def _contains(bbox: list[float], x: float, y: float) -> bool:
 
 
 def _table_index(fact: Fact, tables: tuple[TableRecord, ...]) -> int | None:
-    """The table a fact was read from: same page and kind, disambiguated by position.
+    """The table a fact was read from: its grid slot's table, or (facts stored before grid slots)
+    the one of the same page and kind, disambiguated by position.
 
-    Facts carry no table id, so the link is inferred; when it cannot be told
-    (no candidate, or several that all contain the cell) it stays NULL rather
-    than guessed.
+    When the link cannot be told (no candidate, or several that all contain the cell) it stays NULL
+    rather than guessed.
     """
+    if fact.grid_cell is not None and fact.grid_cell.table < len(tables):
+        return fact.grid_cell.table
     candidates = [i for i, t in enumerate(tables) if t.page == fact.page and t.table == fact.table]
     if len(candidates) == 1:
         return candidates[0]
@@ -249,6 +262,15 @@ def _fact_row(document_id: int, ordinal: int, fact: Fact, table_id: int | None) 
         bbox=list(fact.bbox),
         form=fact.form,
         gov_code=fact.gov_code,
+        page_image_sha256=fact.page_image_sha256,
+        grid_cell=fact.grid_cell.model_dump() if fact.grid_cell is not None else None,
+        readings=[r.model_dump(mode="json") for r in fact.readings],
+        broken_identities=[b.model_dump(mode="json") for b in fact.broken_identities],
+        evidence=fact.evidence.model_dump(mode="json") if fact.evidence is not None else None,
+        review_state=fact.review.action if fact.review is not None else None,
+        reviewed_by=fact.review.by if fact.review is not None else None,
+        reviewed_at=fact.review.at if fact.review is not None else None,
+        version=1,
     )
 
 
@@ -274,7 +296,19 @@ def _fact_model(row: FactRow, document: DocumentRow) -> Fact:
         "form": row.form,
         "code_source": row.code_source,
         "gov_code": row.gov_code,
+        "page_image_sha256": row.page_image_sha256,
+        "grid_cell": row.grid_cell,
+        "readings": row.readings or [],
+        "broken_identities": row.broken_identities or [],
+        "evidence": row.evidence,
+        "review": ({"action": row.review_state, "by": row.reviewed_by, "at": row.reviewed_at}
+                   if row.review_state is not None else None),
     })
+
+
+def _is_a_fact() -> Any:
+    """Facts an operator has not said are no facts ("not a fact" rows stay stored, but not emitted)."""
+    return or_(FactRow.review_state.is_(None), FactRow.review_state != "not_a_fact")
 
 
 def _check_same_document(result: DocumentResult) -> None:
@@ -300,7 +334,29 @@ def _insert_document(session: Session, result: DocumentResult, pipeline_version:
         index = _table_index(fact, result.tables)
         table_id = tables[index].id if index is not None else None
         session.add(_fact_row(document.id, ordinal, fact, table_id))
+    _insert_page_images(session, result.page_images)
     session.flush()
+    if session.scalar(select(func.count()).select_from(DocumentRow).where(
+            DocumentRow.sha256 == document.sha256, DocumentRow.id != document.id)):
+        # An earlier version of the same file: its operators' decisions hold for this reading too.
+        from pipeline.output.store.reviews import carry_over
+
+        carry_over(session, document.id)
+
+
+def _insert_page_images(session: Session, images: tuple[StoredPageImage, ...]) -> None:
+    """A row per kept page image not yet known (the same page of a file re-read is the same image);
+    ON CONFLICT DO NOTHING, so two ingests storing one image at once both succeed."""
+    if not images:
+        return
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    rows = [{"sha256": i.sha256, "width": i.width, "height": i.height, "created_at": _now()}
+            for i in {i.sha256: i for i in images}.values()]
+    session.execute(insert(PageImageRow).values(rows).on_conflict_do_nothing(index_elements=["sha256"]))
 
 
 def _document_id(session: Session, sha256: str, pipeline_version: str) -> int | None:
@@ -370,9 +426,24 @@ class Store:
             if document is None:
                 return []
             rows = session.scalars(
-                select(FactRow).where(FactRow.document_id == document.id).order_by(FactRow.ordinal)
+                select(FactRow)
+                .where(FactRow.document_id == document.id, _is_a_fact())
+                .order_by(FactRow.ordinal)
             )
             return [_fact_model(row, document) for row in rows]
+
+    def label_aliases(self) -> list[LabelAlias]:
+        """The labels operators corrected and nobody revoked, oldest first (pipeline.check.aliases)."""
+        from pipeline.check.aliases import LabelAlias
+
+        with self._sessions() as session:
+            rows = session.scalars(select(LabelAliasRow).where(LabelAliasRow.revoked_at.is_(None))
+                                   .order_by(LabelAliasRow.id))
+            return [LabelAlias(alias_key=r.alias_key, label=r.label, code=r.code, kind=r.kind) for r in rows]
+
+    def session(self) -> Session:
+        """A session on the store's engine, for the review workbench's queries and decisions."""
+        return self._sessions()
 
     def count_facts(self) -> int:
         """Fact rows across all documents and versions."""

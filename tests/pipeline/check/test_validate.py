@@ -168,3 +168,20 @@ def test_each_correction_and_the_counts_are_logged(caplog) -> None:
     messages = [r.getMessage() for r in caplog.records]
     assert "corrected table 0 row 3 col 3: 80.00 -> 60.00" in messages
     assert any(m.endswith("failing before and 0 after 1 correction(s)") for m in messages)
+
+
+def test_a_broken_identity_says_what_it_expected() -> None:
+    rows = list(CONSISTENT)
+    rows[3] = ("2011301", "行政运行", "60.00", "97.00", "")  # two digits off: no plausible misread
+    cells = _by_cell(validate(_table(rows), {0: 0}))
+    basic = cells[(3, 3)]
+    assert basic.value == "97.00" and ReviewReason.ROW_SUM_MISMATCH in basic.reasons
+    by_identity = {b.identity: b for b in basic.broken}
+    row = by_identity["合计 = 基本支出 + (blank) (2011301 行政运行)"]
+    assert row.reason == ReviewReason.ROW_SUM_MISMATCH and row.expected == "60.00"
+    assert row.total == [(0, 3, 2)] and row.parts == [(0, 3, 3), (0, 3, 4)]
+    column = by_identity["20113 商贸事务 = 2011301 行政运行 (2025年预算数/基本支出)"]
+    assert column.reason == ReviewReason.HIERARCHY_SUM_MISMATCH and column.expected == "60.00"
+    # The total of that row identity is asked for the value the part prints.
+    assert {b.expected for b in cells[(3, 2)].broken} == {"97.00"}
+    assert all(not d.broken for d in cells.values() if d.row in (0, 4))

@@ -350,3 +350,13 @@ def test_prose_that_contains_a_key_word_is_not_cut() -> None:
     grid = make_grid(4, [["项目名称", C("某项目", cs=3)], ["项目概况", C(text, cs=3)]])
     facts = form_facts_for_document([make_table(grid, TableKind.PERFORMANCE_PROJECT, 0)])
     assert values(facts, ("项目概况",)) == [text]
+
+
+def test_a_value_the_grid_cut_in_two_is_one_fact_over_the_whole_printed_cell() -> None:
+    """A lost ruling line inside a long value: one fact, and its box and readings cover both pieces."""
+    grid = make_grid(4, [["项目名称", "山阴县电子商务进农村", "综合示范项目", ""]])
+    (fact,) = form_facts_for_document([make_table(grid, TableKind.PERFORMANCE_PROJECT, 0)])
+    assert fact.value == "山阴县电子商务进农村综合示范项目"
+    assert (fact.col, fact.col_span) == (1, 2)
+    assert fact.bbox == BBox(100 / _PAGE_W, 0.0, 300 / _PAGE_W, 40 / _PAGE_H)
+    assert [r.text for r in fact.readings if r.part == "value"] == ["山阴县电子商务进农村", "综合示范项目"]

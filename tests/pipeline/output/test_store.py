@@ -173,10 +173,11 @@ EMPTY = dict.fromkeys(EXPECTED, 0)
 def test_fresh_database_is_migrated_to_head(store: Store, db_url: str) -> None:
     head = ScriptDirectory.from_config(alembic_config(db_url)).get_current_head()
     with store.engine.connect() as connection:
-        assert MigrationContext.configure(connection).get_current_revision() == head == "0003"
+        assert MigrationContext.configure(connection).get_current_revision() == head == "0005"
         names = inspect(connection)
         assert set(names.get_table_names()) >= {
-            "documents", "pages", "tables", "cells", "facts", "review_events", "rejections"}
+            "documents", "pages", "tables", "cells", "facts", "review_events", "rejections",
+            "page_images", "reviewers", "review_sessions", "label_aliases"}
         assert set(names.get_view_names()) >= {"v_facts", "v_document_summary"}
         fact_indexes = {i["name"] for i in names.get_indexes("facts")}
         assert fact_indexes >= {"ix_facts_document_id", "ix_facts_kind_code"}
@@ -219,6 +220,21 @@ def test_facts_stored_before_0003_survive_the_upgrade(db_url: str) -> None:
         with_gov_code = make_result([economic_fact()])
         assert reopened.save_document(with_gov_code, "0.2.0")
         assert reopened.facts_for(SHA) == list(with_gov_code.facts)
+
+
+def test_facts_stored_before_0005_survive_the_upgrade(db_url: str) -> None:
+    """A database at 0003 (no review columns) keeps every fact when opened at head, each at version 1."""
+    with open_store(db_url) as first:
+        first.save_document(make_result(), "0.1.0")
+        migrate_to(first, db_url, "downgrade", "0003")
+        with first.engine.connect() as connection:
+            assert "version" not in {c["name"] for c in inspect(connection).get_columns("facts")}
+            assert "page_images" not in inspect(connection).get_table_names()
+    with open_store(db_url) as reopened:
+        assert counts(reopened) == EXPECTED
+        assert reopened.facts_for(SHA) == list(make_result().facts)
+        with reopened.engine.connect() as connection:
+            assert set(connection.execute(text("SELECT version FROM facts")).scalars()) == {1}
 
 
 # --- documents ------------------------------------------------------------

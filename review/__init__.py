@@ -1,0 +1,1 @@
+"""``yusuan review``: the operators' workbench for the facts the pipeline doubts (a Starlette app)."""
