@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import math
 from collections.abc import Sequence
 
 import cv2
@@ -43,6 +44,7 @@ class RapidOcrEngine:
                 # Nothing legible fits; RapidOCR's resizing would fail on it (ResizeImgError).
                 readings.append(LineReading(text="", confidence=0.0))
                 continue
+            image = _tall_enough(image)
             bgr = cv2.cvtColor(image, cv2.COLOR_GRAY2BGR) if image.ndim == 2 else image
             result = self._engine(bgr, use_det=False, use_cls=False, use_rec=True)
             texts = tuple(result.txts or ())
@@ -51,3 +53,25 @@ class RapidOcrEngine:
             confidence = float(min(scores)) if scores else 0.0
             readings.append(LineReading(text=text, confidence=confidence if text else 0.0))
         return readings
+
+
+# RapidOCR scales an image longer than this (pixels) down to it and rounds the height to a multiple of
+# 32: a long, low line image (a title across a landscape page) rounds to 0 and raises ResizeImgError.
+_RAPID_MAX_SIDE = 2000
+_RAPID_ROUNDING = 32
+
+
+def _tall_enough(image: np.ndarray) -> np.ndarray:
+    """A line image padded with white above and below where RapidOCR's downscaling would round it
+    to nothing; any other image unchanged."""
+    height, width = image.shape[:2]
+    longest = max(height, width)
+    if longest <= _RAPID_MAX_SIDE:
+        return image
+    # Rounded to the nearest multiple, half of one rounds to 0 (Python rounds half to even): aim for three quarters.
+    needed = math.ceil(0.75 * _RAPID_ROUNDING * longest / _RAPID_MAX_SIDE)
+    if height >= needed:
+        return image
+    top = (needed - height) // 2
+    pad = ((top, needed - height - top),) + ((0, 0),) * (image.ndim - 1)
+    return np.pad(image, pad, constant_values=255)

@@ -144,3 +144,11 @@ def test_rapidocr_gives_an_empty_reading_for_a_sliver_instead_of_failing_the_pag
     sliver = np.full((2, 60), 255, np.uint8)
     readings = engine.read_lines([sliver, text_line_image("合计")])
     assert readings[0] == LineReading(text="", confidence=0.0) and readings[1].text == "合计"
+
+
+def test_rapidocr_reads_a_long_low_line_that_its_downscaling_would_round_away() -> None:
+    line = text_line_image("2025年预算收支总表", size=14, pad=2)
+    wide = np.full((line.shape[0], 2600), 255, np.uint8)
+    wide[:, 1000:1000 + line.shape[1]] = line
+    (reading,) = make_engine("rapidocr").read_lines([wide])
+    assert "预算收支总表" in reading.text
