@@ -80,6 +80,9 @@ class ReviewReason(StrEnum):
     NARRATIVE_MISMATCH = "narrative_mismatch"
     # The cell's table was not recognised as any kind: its facts carry table "unknown".
     UNKNOWN_TABLE = "unknown_table"
+    # The table's grid or header does not fit what its kind can be (columns too many or too few for
+    # the national format, headers that fit no column): no fact of it is vouched for.
+    TABLE_STRUCTURE_DOUBTFUL = "table_structure_doubtful"
     # An operator looked at the fact (``yusuan review``) and accepted it as read.
     ACCEPTED_BY_OPERATOR = "accepted_by_operator"
     # An operator replaced the value, code or label with their own (``raw`` keeps the OCR text).

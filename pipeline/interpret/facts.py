@@ -115,6 +115,8 @@ def draft_facts(index: int, table: ResolvedTable) -> list[DraftFact]:
     if table.kind == TableKind.UNKNOWN:
         # Read as a ledger so nothing printed is lost, and shown to an operator: no kind vouches for it.
         return [replace(f, reasons=f.reasons + (ReviewReason.UNKNOWN_TABLE,)) for f in facts]
+    if not table.quality.fits:
+        return [replace(f, reasons=f.reasons + (ReviewReason.TABLE_STRUCTURE_DOUBTFUL,)) for f in facts]
     return facts
 
 

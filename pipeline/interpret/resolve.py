@@ -14,7 +14,8 @@ from rapidfuzz import fuzz
 
 from models import FORM_KINDS, PageResult, PageTable, TableKind
 from pipeline.interpret.classify import classify_by_signature, classify_title
-from pipeline.interpret.structure import TableLayout, analyse
+from pipeline.interpret.structure import TableLayout, analyse, relaid
+from pipeline.interpret.templates import fit_header, names_it, printed_year, template_path
 from pipeline.text import normalize
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,18 @@ _DEFAULT_UNITS = {TableKind.PERFORMANCE_PROJECT: "元", TableKind.PROCUREMENT_CA
 
 
 @dataclass(frozen=True, slots=True)
+class TableQuality:
+    """How well a table's grid and header fit what its kind can be (pipeline.interpret.templates)."""
+
+    header_fit: float  # 0..100, the header matched as a whole against the kind's template; 100 without one
+    fits: bool  # one grid column per template column, in order, matching fairly (True without a template)
+    renamed: int = 0  # columns named by the template because their printed header could not be read
+
+
+_NO_TEMPLATE = TableQuality(header_fit=100.0, fits=True)
+
+
+@dataclass(frozen=True, slots=True)
 class ResolvedTable:
     page: PageResult
     table: PageTable
@@ -36,6 +49,7 @@ class ResolvedTable:
     unit: str | None
     continued: bool
     layout: TableLayout | None  # None for forms, which have no column header
+    quality: TableQuality = _NO_TEMPLATE
 
 
 def resolve_tables(pages: list[PageResult], title_threshold: float) -> list[ResolvedTable]:
@@ -86,9 +100,38 @@ def _make(page: PageResult, table: PageTable, kind: TableKind, score: float, tit
         layout = layout or analyse(table.grid)
         if continued and previous is not None and previous.layout is not None and layout.header_rows == 0:
             # A continuation without a repeated header keeps the header it continues.
-            layout = replace(previous.layout, header_rows=0, number_rows=())
+            return ResolvedTable(page=page, table=table, kind=kind, kind_score=score, title=title, unit=unit,
+                                 continued=continued, layout=replace(previous.layout, header_rows=0, number_rows=()),
+                                 quality=previous.quality)
+    quality = _NO_TEMPLATE
+    if layout is not None:
+        layout, quality = _fitted(kind, table, layout, title)
     return ResolvedTable(page=page, table=table, kind=kind, kind_score=score, title=title, unit=unit,
-                         continued=continued, layout=layout)
+                         continued=continued, layout=layout, quality=quality)
+
+
+def _fitted(kind: TableKind, table: PageTable, layout: TableLayout, title: str) -> tuple[TableLayout, TableQuality]:
+    """The layout with each column whose printed header could not be read named by its place in a header
+    that fits the kind's template as a whole; and how well it fits."""
+    fit = fit_header(kind, layout.column_paths)
+    if fit is None:
+        return layout, _NO_TEMPLATE
+    if not fit.whole:
+        log.debug("%s header fits its template badly: score %.0f, %d extra, %d missing columns", kind, fit.score,
+                  fit.extra, len(fit.missing))
+        return layout, TableQuality(header_fit=fit.score, fits=False)
+    year = printed_year([title, *(c.text for c in table.grid.cells if c.row < layout.header_rows)])
+    paths = list(layout.column_paths)
+    renamed = 0
+    for col, matched in enumerate(fit.matched):
+        if matched is not None and not names_it(paths[col], fit.template[matched]):
+            named = template_path(fit.template[matched], year, paths[col])
+            if named != paths[col]:
+                log.debug("column %d of %s: %r named %r by the template", col, kind, paths[col], named)
+                paths[col], renamed = named, renamed + 1
+    if renamed:
+        layout = relaid(table.grid, layout, tuple(paths))
+    return layout, TableQuality(header_fit=fit.score, fits=True, renamed=renamed)
 
 
 def _continues(table: PageTable, layout: TableLayout, previous: ResolvedTable) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 
@@ -263,6 +263,11 @@ def column_groups(grid: Grid, header_rows: int, paths: tuple[str, ...]) -> tuple
     if labels or values:
         groups.append(ColumnGroup(tuple(labels), code, tuple(values)))
     return tuple(groups)
+
+
+def relaid(grid: Grid, layout: TableLayout, paths: tuple[str, ...]) -> TableLayout:
+    """The layout with other column paths, its column groups worked out again from them."""
+    return replace(layout, column_paths=paths, groups=column_groups(grid, layout.header_rows, paths))
 
 
 def analyse(grid: Grid) -> TableLayout:

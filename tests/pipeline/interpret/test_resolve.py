@@ -78,3 +78,27 @@ def test_a_titleless_catalog_grid_is_recognised_by_its_words() -> None:
     (table,) = resolve_tables([page(1, ([], grid))], THRESHOLD)
     assert table.kind == TableKind.PROCUREMENT_CATALOG
     assert table.unit is None
+
+
+def test_a_header_cell_the_copier_garbled_is_named_by_the_kind_s_template() -> None:
+    from _tables import make_grid, page
+
+    grid = make_grid([[("科目编码", 2, 1), ("科目名称", 2, 1), ("2025年预算数", 1, 3)], ["合计", "某术攴出", "项目支出"],
+                      ["201", "一般公共服务支出", "100.00", "60.00", "40.00"]])
+    (table,) = resolve_tables([page(1, (["2025年预算支出总表"], grid))], 70.0)
+    assert table.layout.column_paths[3] == "2025年预算数/基本支出"
+    assert table.quality.fits and table.quality.renamed == 1
+
+
+def test_a_grid_with_columns_its_kind_cannot_have_is_doubted() -> None:
+    from _tables import make_grid, page
+    from models import ReviewReason
+    from pipeline.interpret.facts import draft_facts
+
+    # Dot screens cut extra columns into the grid: seven where the national format prints five.
+    grid = make_grid([[("科目编码", 2, 1), ("科目名称", 2, 1), ("2025年预算数", 1, 5)], ["合计", "", "基本支出", "", "项目支出"],
+                      ["201", "一般公共服务支出", "100.00", "", "60.00", "", "40.00"]])
+    (table,) = resolve_tables([page(1, (["2025年预算支出总表"], grid))], 70.0)
+    assert not table.quality.fits
+    facts = draft_facts(0, table)
+    assert facts and all(ReviewReason.TABLE_STRUCTURE_DOUBTFUL in f.reasons for f in facts)
