@@ -65,7 +65,7 @@ def detect_grids(gray: np.ndarray, char_height: float, settings: Settings) -> Gr
 def process_page(ref: PageRef, settings: Settings, engine: OcrEngine,
                  cross_check: CrossCheck | None = None) -> PageResult:
     image = render_page(ref, settings.render_dpi, settings.max_page_pixels)
-    paper, sheet = as_paper(image.pixels, image.colour)
+    paper, sheet = as_paper(image.pixels, image.colour, image.dpi)
     char_height = measure_char_height(binarize(paper))
     gray, orientation = upright(paper, char_height, engine, settings.deskew_max_deg, settings.deskew_step_deg)
     orientation = replace(orientation, sheet=sheet)

@@ -14,8 +14,7 @@ import cv2
 import numpy as np
 
 from models import Orientation
-from pipeline.image.colour import without_coloured_ink
-from pipeline.image.sheet import rectify
+from pipeline.image.sheet import as_paper
 from pipeline.ocr.base import OcrEngine
 from pipeline.image.preprocess import binarize, estimate_skew, rotate, rotate_quarter_turns, text_runs_are_vertical
 
@@ -41,14 +40,12 @@ def upright(gray: np.ndarray, char_height: float, engine: OcrEngine, max_skew_de
     return rotate(candidate, skew), Orientation(quarter_turns_cw=base_turn, skew_deg=skew)
 
 
-def reapply(gray: np.ndarray, orientation: Orientation, colour: np.ndarray | None = None) -> np.ndarray:
-    """The page as ``orientation`` says it was made upright (coloured ink taken out, the sheet
-    rectified, turned, deskewed): the image every box of the page's results refers to, made again
-    from the rendered page (``colour``: its RGB pixels, when it has colour) without deciding anything."""
-    if colour is not None:
-        gray = without_coloured_ink(colour)
-    if orientation.sheet is not None:
-        gray = rectify(gray, orientation.sheet)
+def reapply(gray: np.ndarray, orientation: Orientation, colour: np.ndarray | None = None,
+            dpi: float = 200.0) -> np.ndarray:
+    """The page as ``orientation`` says it was made upright (coloured ink and dot screens taken out,
+    the sheet rectified, turned, deskewed): the image every box of the page's results refers to, made
+    again from the rendered page (``colour``: its RGB pixels, when it has colour) without deciding anything."""
+    gray, _ = as_paper(gray, colour, dpi, sheet=orientation.sheet, find=False)
     return rotate(rotate_quarter_turns(gray, orientation.quarter_turns_cw), orientation.skew_deg)
 
 

@@ -20,6 +20,10 @@ DEFAULT_CHAR_HEIGHT_PX = 24.0
 # Connected components smaller than this are not glyphs when the character height is measured (pixels;
 # fixed because the height is what is being measured): a 。 or a speck, not a character.
 _MIN_GLYPH_HEIGHT_PX, _MIN_GLYPH_WIDTH_PX, _MIN_GLYPH_AREA_PX = 6, 3, 12
+# A piece of ink of at most this many pixels with no larger ink within _SPECK_ALONE_PX of it is a speck
+# (fixed pixels, as above): a digit's stroke or a radical always has its glyph's other strokes close by.
+_SPECK_MAX_AREA_PX = 40
+_SPECK_ALONE_PX = 8
 
 
 def binarize(gray: np.ndarray) -> np.ndarray:
@@ -59,13 +63,31 @@ def remove_specks(ink: np.ndarray, max_area: int = 3) -> np.ndarray:
     return out
 
 
+def without_isolated_specks(ink: np.ndarray) -> np.ndarray:
+    """The ink mask without small pieces that stand alone: toner specks and dust, which on a copied
+    page can outnumber the glyphs.  A small piece near larger ink (a radical beside the rest of its
+    character, a 。 after its sentence) is kept."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    small = stats[:, cv2.CC_STAT_AREA] <= _SPECK_MAX_AREA_PX
+    small[0] = False
+    if not small.any():
+        return ink
+    larger = np.where(~small[labels] & (ink > 0), 255, 0).astype(np.uint8)
+    reach = 2 * _SPECK_ALONE_PX + 1
+    near_larger = cv2.dilate(larger, cv2.getStructuringElement(cv2.MORPH_RECT, (reach, reach))) > 0
+    accompanied = np.zeros(count, dtype=bool)
+    accompanied[np.unique(labels[near_larger & (labels > 0)])] = True
+    return np.where((small & ~accompanied)[labels], 0, ink).astype(np.uint8)
+
+
 def measure_char_height(ink: np.ndarray) -> float:
     """Typical glyph height in pixels, from connected components that look like glyphs.
 
-    Ruling lines and specks are excluded by shape; CJK glyphs split into
-    radicals are merged first by a small closing so a glyph counts once.
+    Specks standing alone are left out first (a copied page can hold more of them than glyphs);
+    ruling lines and remaining specks are excluded by shape; CJK glyphs split into radicals are
+    merged first by a small closing so a glyph counts once.
     """
-    closed = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
+    closed = cv2.morphologyEx(without_isolated_specks(ink), cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
     count, _, stats, _ = cv2.connectedComponentsWithStats(closed, connectivity=8)
     heights = []
     for index in range(1, count):

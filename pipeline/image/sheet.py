@@ -22,6 +22,7 @@ import numpy as np
 
 from models import Sheet
 from pipeline.image.colour import without_coloured_ink
+from pipeline.image.fills import without_screens
 
 log = logging.getLogger(__name__)
 
@@ -145,11 +146,17 @@ def rectify(image: np.ndarray, sheet: Sheet) -> np.ndarray:
                                borderMode=cv2.BORDER_CONSTANT, borderValue=border)
 
 
-def as_paper(gray: np.ndarray, colour: np.ndarray | None) -> tuple[np.ndarray, Sheet | None]:
-    """The rendered page as paper: coloured ink (seals, stamps) taken out, and the sheet cut out and
-    rectified when the page does not fill its image.  What the page stages and every picture of the
-    page (pipeline.image.orient.reapply) start from."""
+def as_paper(gray: np.ndarray, colour: np.ndarray | None, dpi: float = 200.0,
+             sheet: Sheet | None = None, find: bool = True) -> tuple[np.ndarray, Sheet | None]:
+    """The rendered page as paper: coloured ink (seals, stamps) taken out, the sheet cut out and
+    rectified when the page does not fill its image (found, or the ``sheet`` given with ``find``
+    off), half-tone dot screens taken out.  What the page stages and every picture of the page
+    (pipeline.image.orient.reapply) start from."""
     if colour is not None:
         gray = without_coloured_ink(colour)
-    sheet = find_sheet(gray, colour)
-    return (gray, None) if sheet is None else (rectify(gray, sheet), sheet)
+    if find:
+        sheet = find_sheet(gray, colour)
+    if sheet is not None:
+        gray = rectify(gray, sheet)
+    gray, _ = without_screens(gray, dpi)
+    return gray, sheet

@@ -42,7 +42,7 @@ _FILL_ALPHA = 0.35
 def overlay_image(page: PageResult, facts: Iterable[Fact], settings: Settings) -> np.ndarray:
     """The page with its lines, grids and fact statuses drawn over it (BGR pixels)."""
     image = render_page(page.ref, settings.render_dpi, settings.max_page_pixels)
-    gray = reapply(image.pixels, page.orientation, image.colour)
+    gray = reapply(image.pixels, page.orientation, image.colour, image.dpi)
     canvas = cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)
     fill = canvas.copy()
     for fact in facts:

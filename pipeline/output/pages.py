@@ -46,7 +46,7 @@ def page_image_path(folder: Path, sha256: str) -> Path:
 def keep_page_image(page: PageResult, settings: Settings, folder: Path) -> StoredPageImage:
     """Render ``page`` again, turn it upright as the pipeline did, and keep its PNG (once) in ``folder``."""
     image = render_page(page.ref, settings.render_dpi, settings.max_page_pixels)
-    gray = reapply(image.pixels, page.orientation, image.colour)
+    gray = reapply(image.pixels, page.orientation, image.colour, image.dpi)
     ok, encoded = cv2.imencode(".png", gray, [cv2.IMWRITE_PNG_COMPRESSION, _PNG_COMPRESSION])
     if not ok:
         raise RuntimeError(f"{page.ref.source} page {page.ref.number}: the page image could not be encoded")

@@ -147,3 +147,17 @@ def test_text_runs_vertical_only_when_the_page_lies_on_its_side() -> None:
     assert text_runs_are_vertical(binarize(rotate_quarter_turns(page, 90)), char_height) is True
     assert text_runs_are_vertical(binarize(rotate_quarter_turns(page, 270)), char_height) is True
     assert text_runs_are_vertical(binarize(rotate_quarter_turns(page, 180)), char_height) is False
+
+
+def test_toner_specks_do_not_pass_for_the_character_height() -> None:
+    from pipeline.image.preprocess import binarize, measure_char_height
+
+    gray = blank(1200, 900)
+    for row in range(12):
+        put_text(gray, (60, 60 + 60 * row), "行政运行 一般公共服务支出", size=30)
+    clean = measure_char_height(binarize(gray))
+    rng = np.random.default_rng(7)
+    specked = gray.copy()
+    for x, y in zip(rng.integers(0, 900, 600), rng.integers(0, 1200, 600)):  # a badly specked copy
+        cv2.circle(specked, (int(x), int(y)), int(rng.integers(2, 4)), 0, -1)  # copier toner specks, 4-7 px
+    assert abs(measure_char_height(binarize(specked)) - clean) <= 0.1 * clean
