@@ -40,9 +40,8 @@ class OutputSink(LocalOnly):
     """Writes each document's records as soon as it is assembled, so finished work survives.
 
     A document already stored for this pipeline version (``is_stored``) is not read again;
-    its stored facts are written to records.jsonl again, so records.jsonl always holds
-    every fact of every input of the run.  tables.jsonl has only the documents read in
-    this run (the grids of earlier runs are in the database's ``tables`` and ``cells``).
+    its stored facts and tables are written to records.jsonl and tables.jsonl again, so the
+    files always hold every record of every input of the run.
     The database is never written twice for one (sha256, pipeline version).
     """
 
@@ -92,7 +91,8 @@ class OutputSink(LocalOnly):
                 facts = self._store.facts_for(document.sha256, PIPELINE_VERSION)
         else:  # Unchanged: already stored, re-emit what the database holds
             document = result.document
-            facts, tables = self._store.facts_for(document.sha256, PIPELINE_VERSION), ()
+            facts = self._store.facts_for(document.sha256, PIPELINE_VERSION)
+            tables = self._store.tables_for(document.sha256, PIPELINE_VERSION)
         for fact in facts:
             self._records.write(fact.model_dump_json() + "\n")
         for table in tables:

@@ -99,6 +99,14 @@ def test_the_valid_document_still_yields_its_facts(batch: BatchRun) -> None:
     codes = {f["labels"][0]: f["code"] for f in facts}
     assert codes == {"合计": None, "一般公共服务支出": "201", "人大事务": "20101", "行政运行": "2010101"}
     assert all(f["unit"] == "万元" and f["page"] == 1 and len(f["document"]) == 64 for f in facts)
+    # The analysts' fields: the title's year, the 部门 line's name, the column as printed (no year in
+    # this header), the amount in 元 exactly.
+    assert {(f["fiscal_year"], f["department"]) for f in facts} == {(2025, "阳高县教育局")}
+    assert all(f["column_key"] == f["column"] for f in facts)
+    total = next(f for f in facts if f["labels"] == ["合计"] and f["column"] == "合计")
+    assert total["value"] == "1030.50" and total["amount_yuan"] == "10305000.00"
+    (table,) = batch.tables
+    assert table["header_rows"] == 1
 
 
 def test_a_png_named_pdf_is_processed_without_facts(batch: BatchRun) -> None:
@@ -144,6 +152,9 @@ def test_records_go_to_the_database_once_however_often_ingested(prefect_harness:
         assert result.exit_code == EXIT_OK, result.output
     emitted = read_lines(tmp_path / "first" / "records.jsonl")
     assert emitted and emitted == read_lines(tmp_path / "second" / "records.jsonl")
+    # The unchanged re-ingest writes the tables too (read back from the database), not an empty file.
+    tables = read_lines(tmp_path / "first" / "tables.jsonl")
+    assert tables and tables == read_lines(tmp_path / "second" / "tables.jsonl")
     store = open_store(default_url(data))
     try:
         assert store.count_facts() == len(emitted)
