@@ -217,13 +217,14 @@ def evaluate_command(
 
 @app.command("export")
 def export_command(
-    out: Annotated[Path, typer.Option("--out", help="Folder for facts.<ext> and tables.<ext>.")],
-    fmt: Annotated[str, typer.Option("--format", help="csv, parquet, jsonl or xlsx.")] = "csv",
+    out: Annotated[Path, typer.Option("--out", help="Folder for facts, tables and wide_<kind> files, or the workbooks.")],
+    fmt: Annotated[str, typer.Option("--format", help="csv, parquet, jsonl or xlsx (a workbook per document).")] = "csv",
     db: Annotated[Optional[str], typer.Option("--db", help="Database URL (default: SQLite in the data folder).")] = None,
     data_dir: Annotated[Path, typer.Option("--data-dir")] = Path("data"),
     all_versions: Annotated[bool, typer.Option("--all-versions", help="Every stored pipeline version, not only the latest.")] = False,
+    document: Annotated[Optional[str], typer.Option("--document", help="Only this file: its sha256, a prefix of it, or its file name.")] = None,
 ) -> None:
-    """Export facts and tables-as-printed from the database (CSV in UTF-8 with a BOM for Excel)."""
+    """Export facts, tables as printed and a pivot per table kind from the database (CSV in UTF-8 with a BOM for Excel)."""
     from pipeline.output.export import FORMATS, export
     from pipeline.output.store import default_url
 
@@ -231,8 +232,9 @@ def export_command(
         console.print(f"[red]unknown format {fmt!r}: one of {', '.join(FORMATS)}[/red]")
         raise typer.Exit(EXIT_USAGE)
     try:
-        paths = export(db or default_url(data_dir), fmt, out, latest_only=not all_versions)  # type: ignore[arg-type]
-    except FileNotFoundError as exc:
+        paths = export(db or default_url(data_dir), fmt, out, latest_only=not all_versions,  # type: ignore[arg-type]
+                       document=document)
+    except (FileNotFoundError, LookupError) as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(EXIT_USAGE) from exc
     for path in paths:

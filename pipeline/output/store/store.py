@@ -415,6 +415,31 @@ def _find_document(session: Session, sha256: str, pipeline_version: str | None) 
     return session.scalars(query.order_by(DocumentRow.id.desc()).limit(1)).first()
 
 
+def stored_facts(session: Session, sha256: str, pipeline_version: str | None) -> list[Fact]:
+    """:meth:`Store.facts_for` in a session the caller holds (an export reads in one transaction)."""
+    document = _find_document(session, sha256, pipeline_version)
+    if document is None:
+        return []
+    rows = session.scalars(
+        select(FactRow).where(FactRow.document_id == document.id, _is_a_fact()).order_by(FactRow.ordinal))
+    return [_fact_model(row, document) for row in rows]
+
+
+def stored_tables(session: Session, sha256: str, pipeline_version: str | None) -> list[TableRecord]:
+    """:meth:`Store.tables_for` in a session the caller holds."""
+    document = _find_document(session, sha256, pipeline_version)
+    if document is None:
+        return []
+    tables = list(session.scalars(
+        select(TableRow).where(TableRow.document_id == document.id).order_by(TableRow.ordinal)))
+    cells: dict[int, list[CellRow]] = {t.id: [] for t in tables}
+    if tables:
+        query = select(CellRow).where(CellRow.table_id.in_(list(cells))).order_by(CellRow.table_id, CellRow.id)
+        for cell in session.scalars(query):
+            cells[cell.table_id].append(cell)
+    return [_table_model(t, cells[t.id], document) for t in tables]
+
+
 class Store:
     """The ingest database. Owns its engine; close it (or use ``with``) when done."""
 
@@ -463,15 +488,7 @@ class Store:
     def facts_for(self, sha256: str, pipeline_version: str | None = None) -> list[Fact]:
         """A file's facts in document order: of ``pipeline_version``, or of its latest stored version."""
         with self._sessions() as session:
-            document = _find_document(session, sha256, pipeline_version)
-            if document is None:
-                return []
-            rows = session.scalars(
-                select(FactRow)
-                .where(FactRow.document_id == document.id, _is_a_fact())
-                .order_by(FactRow.ordinal)
-            )
-            return [_fact_model(row, document) for row in rows]
+            return stored_facts(session, sha256, pipeline_version)
 
     def label_aliases(self) -> list[LabelAlias]:
         """The labels operators corrected and nobody revoked, oldest first (pipeline.check.aliases)."""
@@ -488,18 +505,7 @@ class Store:
     def tables_for(self, sha256: str, pipeline_version: str | None = None) -> list[TableRecord]:
         """A file's tables as printed, in document order: of ``pipeline_version``, or of its latest version."""
         with self._sessions() as session:
-            document = _find_document(session, sha256, pipeline_version)
-            if document is None:
-                return []
-            tables = list(session.scalars(
-                select(TableRow).where(TableRow.document_id == document.id).order_by(TableRow.ordinal)))
-            cells: dict[int, list[CellRow]] = {t.id: [] for t in tables}
-            if tables:
-                query = (select(CellRow).where(CellRow.table_id.in_(list(cells)))
-                         .order_by(CellRow.table_id, CellRow.id))
-                for cell in session.scalars(query):
-                    cells[cell.table_id].append(cell)
-            return [_table_model(t, cells[t.id], document) for t in tables]
+            return stored_tables(session, sha256, pipeline_version)
 
     def count_facts(self) -> int:
         """Fact rows across all documents and versions."""
