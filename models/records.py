@@ -47,6 +47,8 @@ class ErrorCode(StrEnum):
     NOT_FOUND = "not_found"
     # Not the input's fault: a defect of yusuan met on this input.  The batch goes on.
     INTERNAL_ERROR = "internal_error"
+    # A page whose rendering did not finish within the per-page time limit (a page failure's category).
+    TIMEOUT = "timeout"
 
 
 class ReviewReason(StrEnum):

@@ -17,7 +17,7 @@ from typer.testing import CliRunner, Result
 
 from _inputs import BODY, HEADER, blank_png, png_claiming
 from flows.cli import app
-from pipeline.errors import EXIT_OK, EXIT_REJECTED, EXIT_USAGE
+from pipeline.errors import EXIT_ENVIRONMENT, EXIT_OK, EXIT_REJECTED, EXIT_USAGE
 
 runner = CliRunner()
 
@@ -191,7 +191,7 @@ def no_tesseract(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_missing_cross_check_engine_stops_the_run_before_any_page(no_tesseract: None, tmp_path: Path) -> None:
     blank_png(tmp_path / "blank.png")
     result = ingest([tmp_path / "blank.png"], tmp_path / "out", tmp_path / "data")
-    assert result.exit_code == EXIT_USAGE
+    assert result.exit_code == EXIT_ENVIRONMENT  # the machine lacks it, not the command line
     # The one line an operator needs: what is missing, and the switch that does without it.
     assert "tesseract is not installed" in result.output and "--no-cross-check" in result.output
     assert not (tmp_path / "out" / "records.jsonl").exists()
@@ -201,7 +201,7 @@ def test_a_missing_primary_engine_stops_the_run_too(no_tesseract: None, tmp_path
     blank_png(tmp_path / "blank.png")
     result = ingest([tmp_path / "blank.png"], tmp_path / "out", tmp_path / "data", "--engine", "tesseract",
                     "--no-cross-check")
-    assert result.exit_code == EXIT_USAGE
+    assert result.exit_code == EXIT_ENVIRONMENT
     assert "tesseract is not installed" in result.output and "--no-cross-check" not in result.output
 
 

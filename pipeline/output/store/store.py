@@ -43,6 +43,7 @@ from models import DocumentResult
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 DB_FILE_NAME = "yusuan.sqlite"
+POSTGRES_CONNECT_TIMEOUT_S = 10
 
 
 def default_url(data_dir: Path) -> str:
@@ -113,6 +114,9 @@ def create_store_engine(url: str) -> Engine:
             options["connect_args"] = {"check_same_thread": False}
         else:
             options["connect_args"] = {"timeout": 30}
+    elif parsed.get_backend_name() == "postgresql" and "connect_timeout" not in parsed.query:
+        # An unreachable server is reported in seconds, not after the system's TCP timeout (minutes).
+        options["connect_args"] = {"connect_timeout": POSTGRES_CONNECT_TIMEOUT_S}
     engine = create_engine(parsed, **options)
     if parsed.get_backend_name() == "sqlite":
         _configure_sqlite(engine)
