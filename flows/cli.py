@@ -33,7 +33,6 @@ from pipeline.errors import (
     UsageError,
     exit_status,
 )
-from pipeline.image.intake import iter_inputs
 from pipeline.settings import Settings
 from review.cli import review_app
 
@@ -228,6 +227,8 @@ def ingest(
                             page_timeout_s=config.page_timeout)
         _configure_logging(verbosity)
         _require_engines(settings)
+        from pipeline.image.intake import iter_inputs
+
         inputs = list(iter_inputs(paths))
         store = None if no_db else _open_store(config)
         summary = _run_ingest(inputs, out, store, settings, config, debug_dir, show_progress=verbosity >= 0 and not json_out)

@@ -15,6 +15,7 @@ import resource
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 import pikepdf
@@ -47,7 +48,9 @@ def main(pages: int, dpi: int) -> None:
         seconds = time.monotonic() - started
     peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     peak_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(json.dumps({"pages": pages, "dpi": dpi, "pages_read": result.pages_processed, "facts": len(result.facts),
+    failures = dict(Counter(f.category for f in result.failures))
+    print(json.dumps({"pages": pages, "dpi": dpi, "pages_read": result.pages_processed, "failures": failures,
+                      "facts": len(result.facts),
                       "seconds": round(seconds, 1), "peak_rss_mb": round(peak_self),
                       "peak_rss_children_mb": round(peak_children)}))
 

@@ -76,3 +76,10 @@ def test_the_grid_builder_recovers_any_ruled_table(widths: list[int], heights: l
     assert (grid.n_rows, grid.n_cols) == (len(heights), len(widths))
     assert spans(grid)[merge_row, merge_col] == (1, 2)
     assert sum(1 for cell in grid.cells if cell.col_span == 2) == 1
+
+
+@given(st.text(max_size=30))
+def test_the_comparison_key_is_a_fixed_point(text: str) -> None:
+    from pipeline.text import normalize
+
+    assert normalize(normalize(text)) == normalize(text)
