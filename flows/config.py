@@ -93,7 +93,7 @@ class RunConfig(BaseSettings):
             return None
         from sqlalchemy.engine import make_url
 
-        return make_url(self.db).set(password=None).render_as_string(hide_password=False)
+        return make_url(self.db)._replace(password=None).render_as_string(hide_password=False)
 
 
 def _config_file(given: Path | str | None) -> Path | None:

@@ -217,8 +217,12 @@ def _empty_inbox(folder: Path, data: Path, db: str | None, engine: str, dpi: int
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     run_out = Path(out) if out else data / "inbox-runs"
     run_out = run_out / f"{stamp}-{flow_run.get_name() or 'run'}"
-    config = load_config(db=db, data_dir=data)
-    url = config.database_url()  # the password joined here, in the process that connects
+    # The password joins the URL here, in the process that connects: from YUSUAN_DB_PASSWORD(_FILE),
+    # or from a YUSUAN_DB holding it, when that names the same database the parameters do.
+    config = load_config(data_dir=data)
+    if config.public_database_url() != db:
+        config = load_config(db=db, data_dir=data)
+    url = config.database_url()
     settings = Settings(ocr_engine=engine, render_dpi=dpi, data_dir=data, cross_check=cross_check,
                         accept_threshold=config.accept_threshold, page_timeout_s=config.page_timeout)
     store = open_store(url, data)
@@ -290,7 +294,7 @@ def _without_password(db: str | None) -> str | None:
         return None
     from sqlalchemy.engine import make_url
 
-    return make_url(db).set(password=None).render_as_string(hide_password=False)
+    return make_url(db)._replace(password=None).render_as_string(hide_password=False)
 
 
 def serve_inbox(cron: str, parameters: dict[str, Any], name: str = DEPLOYMENT_NAME) -> None:

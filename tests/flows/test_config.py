@@ -67,3 +67,15 @@ def test_bad_values_are_usage_errors(tmp_path: Path) -> None:
     with pytest.raises(UsageError):
         check_database_url("postgresql://u:pw@h/db", from_command_line=True)
     check_database_url("postgresql://u:pw@h/db", from_command_line=False)  # the environment may hold it
+
+
+def test_deployment_parameters_never_hold_the_password(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from flows.serve import inbox_parameters
+
+    monkeypatch.setenv("YUSUAN_DB", "postgresql://yusuan:hunter2@db/budget")
+    config = load_config()
+    parameters = inbox_parameters(tmp_path, tmp_path / "data", db=config.public_database_url())
+    assert parameters["db"] == "postgresql://yusuan@db/budget"
+    # even a URL handed over with one in it is stripped
+    assert inbox_parameters(tmp_path, tmp_path, db="postgresql://u:pw@h/db")["db"] == "postgresql://u@h/db"
+    assert "hunter2" in config.database_url()  # where it connects, from the environment
