@@ -269,3 +269,51 @@ def test_export_command_writes_csv_with_a_bom(tmp_path) -> None:
         assert (tmp_path / "x" / name).read_bytes().startswith(b"\xef\xbb\xbf")
     bad = CliRunner().invoke(app, ["export", "--data-dir", str(data), "--format", "docx", "--out", str(tmp_path / "y")])
     assert bad.exit_code == 2
+
+
+def test_a_document_without_facts_is_said_plainly(prefect_harness: None, tmp_path: Path) -> None:
+    blank_png(tmp_path / "blank.png")
+    result = ingest([tmp_path / "blank.png"], tmp_path / "out", tmp_path / "data", "--json", "--no-cross-check")
+    assert result.exit_code == EXIT_OK, result.output
+    summary = json.loads(result.stdout[result.stdout.index("{"):])
+    (line,) = summary["documents"]
+    assert (line["outcome"], line["facts"], line["tables"]) == ("processed", 0, 0)
+    assert line["note"] and summary["totals"]["without_facts"] == 1
+
+
+def test_an_inbox_run_logs_a_line_per_file_rejects_as_warnings(prefect_harness: None, budget_pdf: bytes,
+                                                               tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import logging
+
+    from flows.serve import watch_inbox
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "notes.txt").write_text("not a disclosure", encoding="utf-8")
+    (inbox / "budget.pdf").write_bytes(budget_pdf)
+    import flows.serve
+
+    # The run logger watch_inbox writes to, as a plain logger with a handler of our own (Prefect's
+    # dictConfig at the flow's start replaces the root handlers, caplog's among them).
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = records.append  # type: ignore[method-assign]
+    logger = logging.getLogger("test.inbox")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+
+    def run_logger() -> logging.Logger:
+        logger.disabled = False  # dictConfig also disables loggers it did not make
+        return logger
+
+    monkeypatch.setattr(flows.serve, "get_run_logger", run_logger)
+    try:
+        rows = watch_inbox(str(inbox), data_dir=str(tmp_path / "data"), settle_seconds=0, cross_check=False)
+    finally:
+        logger.removeHandler(handler)
+    assert {r.name: r.outcome for r in rows} == {"budget.pdf": "processed", "notes.txt": "rejected: not_a_document"}
+    by_file = {name: [rec for rec in records if rec.getMessage().startswith(f"{name}:")]
+               for name in ("budget.pdf", "notes.txt")}
+    assert [rec.levelno for rec in by_file["notes.txt"]] == [logging.WARNING]  # with its code, never ERROR
+    assert [rec.levelno for rec in by_file["budget.pdf"]] == [logging.INFO]
+    assert not [rec for rec in records if rec.levelno >= logging.ERROR]  # nor anything else at ERROR
