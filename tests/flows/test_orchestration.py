@@ -54,12 +54,14 @@ def test_a_server_that_never_starts_is_an_orchestration_error(ephemeral: None) -
     assert caught.value.exit_code == EXIT_ENVIRONMENT and log.count("stop") == 2
 
 
-def test_with_a_real_server_nothing_is_started(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_with_a_real_server_nothing_is_started() -> None:
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
     from flows.orchestration import start_orchestration
 
-    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:4200/api")
     log: list[str] = []
-    start_orchestration(1, 2, server=lambda: FakeServer(log, failures=0))
+    with temporary_settings(updates={PREFECT_API_URL: "http://127.0.0.1:4200/api"}):
+        start_orchestration(1, 2, server=lambda: FakeServer(log, failures=0))
     assert log == []
 
 
