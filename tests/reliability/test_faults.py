@@ -64,7 +64,7 @@ class _BreaksAfterFirst:
         if not self.broken:
             self.broken = True
             self._store.engine.dispose()
-            self._data.rename(self._data.with_name("data-away"))
+            self._data.rename(self._data.with_name("db-away"))
 
 
 def test_the_database_going_away_mid_run_loses_nothing_and_the_rerun_resumes(
@@ -74,17 +74,18 @@ def test_the_database_going_away_mid_run_loses_nothing_and_the_rerun_resumes(
     from flows.sink import OutputSink
     from pipeline.ocr.base import LineReading
     from pipeline.ocr.fake import FakeEngine
-    from pipeline.output.store import default_url, open_store
+    from pipeline.output.store import open_store
     from pipeline.settings import Settings
 
     engine = FakeEngine(lambda image: LineReading(text="100.00", confidence=0.99))
     monkeypatch.setattr(flows.ingest, "_engine", lambda name: engine)
     inputs = _pdfs(tmp_path / "in", range(7, 10))  # pages no other test has read: the cache starts empty
-    data = tmp_path / "data"
+    data, db = tmp_path / "data", tmp_path / "db"  # the database in a folder of its own, to pull away
     settings = Settings(cross_check=False, data_dir=data)
+    url = f"sqlite:///{db / 'yusuan.sqlite'}"
 
-    store = open_store(default_url(data))
-    sink = _BreaksAfterFirst(OutputSink(tmp_path / "first", store), store, data)
+    store = open_store(url)
+    sink = _BreaksAfterFirst(OutputSink(tmp_path / "first", store), store, db)
     ingest_flow(inputs, settings, None, sink, 0)
     sink.close()
     first_calls = engine.calls
@@ -94,15 +95,15 @@ def test_the_database_going_away_mid_run_loses_nothing_and_the_rerun_resumes(
     written = _lines(tmp_path / "first" / "records.jsonl")
     assert {r["source"] for r in written} == {p.name for p in inputs}
 
-    (tmp_path / "data-away").rename(data)  # the database is back
-    store = open_store(default_url(data))
+    (tmp_path / "db-away").rename(db)  # the database is back
+    store = open_store(url)
     sink2 = OutputSink(tmp_path / "second", store)
     ingest_flow(inputs, settings, None, sink2, 0)
     sink2.close()
     assert engine.calls == first_calls  # no page read again: all from the page cache
     assert [line.outcome for line in sink2.lines] == ["unchanged", "processed", "processed"]
     assert sink2.database_error is None
-    stored = _stored(data / "yusuan.sqlite")
+    stored = _stored(db / "yusuan.sqlite")
     assert stored == {p.name: sum(r["source"] == p.name for r in written) for p in inputs}
     assert sorted(map(json.dumps, _lines(tmp_path / "second" / "records.jsonl"))) == sorted(map(json.dumps, written))
 
