@@ -1,20 +1,38 @@
-"""``yusuan``: the command line (Typer).  Runs the Prefect flows; maps outcomes to exit codes."""
+"""``yusuan``: the command line (Typer).  Runs the Prefect flows; maps outcomes to exit codes.
+
+Every argument and setting is checked before any engine, database or Prefect starts (a wrong
+one costs well under two seconds); faults of the run are :class:`pipeline.errors.RunFault`
+and end as one line and their exit status (pipeline.errors), a traceback only with ``-v``.
+"""
 
 from __future__ import annotations
 
+import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from models import DocumentInfo, Rejection
-from models import DocumentResult
-from pipeline.errors import EXIT_USAGE, exit_status
-from pipeline.image.intake import iter_inputs
+from flows.config import RunConfig, check_database_url, load_config
+from flows.summary import RunSummary
+from pipeline.errors import (
+    EXIT_OK,
+    EXIT_USAGE,
+    BusyError,
+    DatabaseUnreachableError,
+    EngineMissingError,
+    OrchestrationError,
+    RunFault,
+    UsageError,
+    exit_status,
+)
 from pipeline.settings import Settings
 from review.cli import review_app
 
@@ -38,109 +56,256 @@ def configure_prefect(data_dir: Path) -> None:
     os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
 
 
+def _version_callback(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        from pipeline import PIPELINE_VERSION
+
+        Console().print(f"yusuan {version('yusuan')} (pipeline {PIPELINE_VERSION})", highlight=False)
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def main(
+    version: Annotated[bool, typer.Option("--version", callback=_version_callback, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """Exit statuses: 0 every input processed, 1 some inputs rejected, 2 usage, 3 environment
+    (database unreachable, engine missing, orchestration failed)."""
+
+
+@contextmanager
+def _faults(verbosity: int, json_out: bool = False) -> Iterator[None]:
+    """A :class:`RunFault` becomes its one line on stderr and its exit status; the traceback only with -v."""
+    try:
+        yield
+    except RunFault as fault:
+        if verbosity >= 1:
+            console.print_exception()
+        console.print(f"[red]yusuan: {escape(fault.message)}[/red]", highlight=False, soft_wrap=True)
+        if json_out:
+            summary = RunSummary(version=_version(), pipeline_version=_pipeline_version(), exit_status=fault.exit_code,
+                                 lines=(), fault=fault.code, message=fault.message)
+            print(summary.to_json())
+        raise typer.Exit(fault.exit_code) from None
+
+
+def _version() -> str:
+    from importlib.metadata import version
+
+    return version("yusuan")
+
+
+def _pipeline_version() -> str:
+    from pipeline import PIPELINE_VERSION
+
+    return PIPELINE_VERSION
+
+
 def _require_engines(settings: Settings) -> None:
-    """Refuse to start (usage error) when an engine the run needs is not installed."""
+    """Refuse to start when an engine the run needs is not installed (exit 3: the machine lacks it)."""
     from pipeline.ocr import OcrEngineError
     from pipeline.engines import check_engines
 
     try:
         check_engines(settings)
     except OcrEngineError as exc:
-        console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(EXIT_USAGE) from exc
+        raise EngineMissingError(str(exc)) from exc
 
 
-def _open_store(db: str | None, data_dir: Path):
+def _open_store(config: RunConfig) -> Any:
+    """The database, migrated; an unreachable one is exit 3 with one line (no password in it)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import DBAPIError
+
     from flows.sink import open_store
 
-    return open_store(db, data_dir)
+    url = config.database_url()
+    try:
+        return open_store(url, config.data_dir)
+    except DBAPIError as exc:
+        shown = make_url(url).render_as_string(hide_password=True)
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc).splitlines()[0]
+        raise DatabaseUnreachableError(f"database {shown} unreachable: {reason}") from exc
+
+
+def _check_paths(paths: list[Path]) -> None:
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise UsageError(f"no such file or folder: {', '.join(missing)}")
+
+
+def _check_out(out: Path, option: str = "--out") -> None:
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{option} {out}: is a file, not a folder")
+
+
+def _check_dask(dask: str | None) -> None:
+    if not dask:
+        return
+    if dask.startswith("local:"):
+        count = dask.split(":", 1)[1]
+        if not count.isdigit() or int(count) < 1:
+            raise UsageError(f"--dask {dask!r}: local:N needs a whole number N >= 1")
+    elif "://" not in dask:
+        raise UsageError(f"--dask {dask!r}: give local:N or a scheduler address such as tcp://host:8786")
+
+
+def _check_config(config: RunConfig, db_option: str | None) -> None:
+    """Every check that needs no engine, database or Prefect: milliseconds, before anything slow."""
+    if db_option is not None:
+        check_database_url(db_option, from_command_line=True)
+    elif config.db is not None:
+        check_database_url(config.db, from_command_line=False)
+    _check_out(config.data_dir, "--data-dir")
+    _check_dask(config.dask)
+    config.password()  # a password file that cannot be read is said now, not at the first save
 
 
 DEBUG_DIR_HELP = ("Write a picture of each page read to this folder: ruling lines, grids, "
                   "each cell coloured by its facts' status.")
-VERBOSE_HELP = "Say what the pipeline decides: -v stages and tables, -vv every decision (orientation, grids, kinds, corrections)."
+VERBOSE_HELP = ("Say more: -v stages and tables (and a traceback with any error), -vv every decision "
+                "(orientation, grids, kinds, corrections).")
+QUIET_HELP = "Say less: -q only warnings and errors (no progress bar, no summary table), -qq errors only."
+JSON_HELP = "Print a machine-readable summary (JSON) on stdout instead of the table."
+CONFIG_HELP = "A TOML file of settings (default: $YUSUAN_CONFIG, else ./yusuan.toml if present)."
 
 
-def _configure_logging(verbose: int) -> None:
-    """The pipeline's decisions on stderr: INFO with -v, DEBUG with -vv; warnings otherwise."""
+def _configure_logging(verbosity: int) -> None:
+    """The pipeline's decisions on stderr: INFO with -v, DEBUG with -vv; warnings by default; -qq errors only."""
     import logging
 
     from rich.logging import RichHandler
 
-    level = logging.DEBUG if verbose >= 2 else logging.INFO if verbose == 1 else logging.WARNING
-    logger = logging.getLogger("pipeline")
-    logger.setLevel(level)
-    if not any(isinstance(h, RichHandler) for h in logger.handlers):
-        logger.addHandler(RichHandler(console=console, show_path=False))
+    levels = {-2: logging.ERROR, -1: logging.WARNING, 0: logging.WARNING, 1: logging.INFO}
+    level = logging.DEBUG if verbosity >= 2 else levels[max(-2, verbosity)]
+    for name in ("pipeline", "flows"):
+        logger = logging.getLogger(name)
+        logger.setLevel(level)
+        if not any(isinstance(h, RichHandler) for h in logger.handlers):
+            logger.addHandler(RichHandler(console=console, show_path=False))
 
 
 DASK_HELP = ("Run page tasks on Dask: the address of a running scheduler (tcp://host:8786), "
              "or local:N for a LocalCluster of N worker processes. Default: in this process.")
 CROSS_CHECK_HELP = ("Read prose, project names and indicator values a second time with the other OCR engine; "
                     "agreement feeds the confidence. Off: faster, and doubtful text is found less often.")
+DB_HELP = "Database URL without a password (YUSUAN_DB; password: YUSUAN_DB_PASSWORD[_FILE]). Default: SQLite in the data folder."
 
 
 @app.command()
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="PDF or image files, or folders of them.")],
     out: Annotated[Path, typer.Option("--out", help="Folder for records.jsonl, tables.jsonl, rejected.jsonl.")],
-    db: Annotated[Optional[str], typer.Option("--db", help="Database URL (default: SQLite in the data folder).")] = None,
-    engine: Annotated[str, typer.Option("--engine", help="OCR engine: rapidocr or tesseract.")] = "rapidocr",
-    dpi: Annotated[int, typer.Option("--dpi", help="Render resolution for PDF pages.")] = 200,
-    data_dir: Annotated[Path, typer.Option("--data-dir", help="Database, Prefect home, user catalogs.")] = Path("data"),
+    db: Annotated[Optional[str], typer.Option("--db", help=DB_HELP)] = None,
+    engine: Annotated[Optional[str], typer.Option("--engine", help="OCR engine: rapidocr or tesseract (YUSUAN_ENGINE).")] = None,
+    dpi: Annotated[Optional[int], typer.Option("--dpi", help="Render resolution for PDF pages (YUSUAN_DPI).")] = None,
+    data_dir: Annotated[Optional[Path], typer.Option("--data-dir", help="Database, Prefect home, user catalogs (YUSUAN_DATA_DIR; default data).")] = None,
     no_db: Annotated[bool, typer.Option("--no-db", help="Write the JSONL files only.")] = False,
-    dask: Annotated[Optional[str], typer.Option("--dask", envvar="YUSUAN_DASK", help=DASK_HELP)] = None,
-    cross_check: Annotated[bool, typer.Option("--cross-check/--no-cross-check", help=CROSS_CHECK_HELP)] = True,
+    dask: Annotated[Optional[str], typer.Option("--dask", help=DASK_HELP + " (YUSUAN_DASK)")] = None,
+    cross_check: Annotated[Optional[bool], typer.Option("--cross-check/--no-cross-check", help=CROSS_CHECK_HELP)] = None,
+    accept_threshold: Annotated[Optional[float], typer.Option("--accept-threshold", help="Facts below this confidence go to review (YUSUAN_ACCEPT_THRESHOLD; default 0.9).")] = None,
     debug_dir: Annotated[Optional[Path], typer.Option("--debug-dir", help=DEBUG_DIR_HELP)] = None,
+    config_file: Annotated[Optional[Path], typer.Option("--config", help=CONFIG_HELP)] = None,
+    json_out: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
     verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help=VERBOSE_HELP)] = 0,
+    quiet: Annotated[int, typer.Option("--quiet", "-q", count=True, help=QUIET_HELP)] = 0,
 ) -> None:
-    """Ingest disclosures; exit 0 when all were processed, 1 when some were rejected.
+    """Ingest disclosures. Exit 0 all processed, 1 some rejected, 2 usage, 3 environment (database, engine, Prefect).
 
     A file already stored for this pipeline version is not read again ("unchanged")."""
-    if engine not in ("rapidocr", "tesseract"):
-        console.print(f"[red]unknown engine {engine!r}[/red]")
-        raise typer.Exit(EXIT_USAGE)
-    settings = Settings(ocr_engine=engine, render_dpi=dpi, data_dir=data_dir, cross_check=cross_check)
-    _configure_logging(verbose)
-    _require_engines(settings)
-    configure_prefect(data_dir)
-    from flows.ingest import dask_worker_count, ingest_flow, make_task_runner
+    verbosity = verbose - quiet
+    with _faults(verbosity, json_out):
+        config = load_config(config_file, db=db, data_dir=data_dir, engine=engine, dpi=dpi, dask=dask,
+                             cross_check=cross_check, accept_threshold=accept_threshold)
+        _check_paths(paths)
+        _check_out(out)
+        _check_config(config, db)
+        settings = Settings(ocr_engine=config.engine, render_dpi=config.dpi, data_dir=config.data_dir,
+                            cross_check=config.cross_check, accept_threshold=config.accept_threshold,
+                            page_timeout_s=config.page_timeout)
+        _configure_logging(verbosity)
+        _require_engines(settings)
+        from pipeline.image.intake import iter_inputs
+
+        inputs = list(iter_inputs(paths))
+        store = None if no_db else _open_store(config)
+        summary = _run_ingest(inputs, out, store, settings, config, debug_dir, show_progress=verbosity >= 0 and not json_out)
+        _report(summary, verbosity, json_out)
+        raise typer.Exit(summary.exit_status)
+
+
+def _run_ingest(inputs: list[Path], out: Path, store: Any, settings: Settings, config: RunConfig,
+                debug_dir: Path | None, show_progress: bool) -> RunSummary:
+    """The flow over ``inputs``; whatever completes is written even when Prefect fails part way."""
     from flows.sink import OutputSink
 
+    sink = OutputSink(out, store)  # the files exist (empty) from here on, whatever happens next
+    fault: RunFault | None = None
     try:
-        runner_ = make_task_runner(dask)
-    except ValueError as exc:
-        console.print(f"[red]--dask: {exc}[/red]")
-        raise typer.Exit(EXIT_USAGE) from exc
+        if inputs:
+            configure_prefect(config.data_dir)
+            from flows.orchestration import start_orchestration
+
+            start_orchestration(config.orchestration_timeout, config.orchestration_attempts)
+            fault = _flow_run(inputs, sink, settings, config, debug_dir, show_progress)
+    except RunFault as exc:
+        fault = exc
+    finally:
+        sink.close()
+    rejected = sum(1 for line in sink.lines if line.outcome == "rejected")
+    database_fault = sink.database_error is not None
+    if fault is None and database_fault:
+        fault = DatabaseUnreachableError(f"the database failed during the run: {sink.database_error}")
+    status = fault.exit_code if fault is not None else exit_status(rejected, database_fault)
+    return RunSummary(version=_version(), pipeline_version=_pipeline_version(), exit_status=status,
+                      lines=tuple(sink.lines), fault=fault.code if fault else None,
+                      message=fault.message if fault else None)
+
+
+def _flow_run(inputs: list[Path], sink: Any, settings: Settings, config: RunConfig, debug_dir: Path | None,
+              show_progress: bool) -> RunFault | None:
+    from flows.ingest import dask_worker_count, ingest_flow, make_task_runner
+
+    runner_ = make_task_runner(config.dask)
     flow = ingest_flow if runner_ is None else ingest_flow.with_options(task_runner=runner_)
-    prefetch = 0 if runner_ is None else 2 * dask_worker_count(dask)
-    inputs = list(iter_inputs(paths))
-    store = None if no_db else _open_store(db, data_dir)
+    prefetch = 0 if runner_ is None else 2 * dask_worker_count(config.dask)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console, transient=True) as progress:
-        sink = OutputSink(out, store, progress, n_documents=len(inputs))
+                  console=console, transient=True, disable=not show_progress) as progress:
+        sink.attach_progress(progress, len(inputs))
         try:
-            outcome = flow(inputs, settings, str(data_dir / "catalogs"), sink, prefetch,
-                           str(debug_dir) if debug_dir is not None else None)
-        finally:
-            sink.close()
-    _print_summary(outcome.results, outcome.rejections, outcome.unchanged)
-    raise typer.Exit(exit_status(len(outcome.rejections)))
+            flow(inputs, settings, str(config.data_dir / "catalogs"), sink, prefetch,
+                 str(debug_dir) if debug_dir is not None else None)
+        except Exception as exc:  # noqa: BLE001 - Prefect's API or the flow engine failed: say it, keep what is done
+            import logging
+
+            logging.getLogger("flows").debug("the flow run failed", exc_info=True)
+            first = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else ""
+            return OrchestrationError(f"the run failed after {len(sink.lines)} of {len(inputs)} input(s) "
+                                      f"({type(exc).__name__}: {first}); what completed is written")
+    return None
 
 
-def _print_summary(results: list[DocumentResult], rejections: list[Rejection],
-                   unchanged: list[DocumentInfo] = ()) -> None:
+def _report(summary: RunSummary, verbosity: int, json_out: bool) -> None:
+    if json_out:
+        print(summary.to_json())
+    elif verbosity >= 0:
+        _print_summary(summary)
+    for note in summary.notes:
+        if verbosity >= -1 or summary.fault is not None:
+            console.print(f"[yellow]yusuan: {escape(note)}[/yellow]", highlight=False, soft_wrap=True)
+
+
+def _print_summary(summary: RunSummary) -> None:
     table = Table(title="yusuan ingest")
-    for name in ("source", "pages", "tables", "facts", "needs review", "page failures"):
+    for name in ("source", "pages", "tables", "facts", "needs review", "note"):
         table.add_column(name)
-    for r in results:
-        review = sum(1 for f in r.facts if f.status == "needs_review")
-        table.add_row(r.document.source, str(r.document.page_count), str(len(r.tables)), str(len(r.facts)),
-                      str(review), str(len(r.failures)))
-    for doc in unchanged:
-        table.add_row(doc.source, str(doc.page_count), "-", "-", "-", "unchanged (already stored)")
-    for rej in rejections:
-        table.add_row(rej.source, "-", "-", "-", "-", f"rejected: {rej.error}")
+    for line in summary.lines:
+        dash = line.outcome == "rejected"
+        table.add_row(escape(line.source), "-" if line.pages is None else str(line.pages),
+                      "-" if dash else str(line.tables), "-" if dash else str(line.facts),
+                      "-" if dash else str(line.needs_review), escape(line.note))
     Console().print(table)
 
 
@@ -148,47 +313,73 @@ def _print_summary(results: list[DocumentResult], rejections: list[Rejection],
 def serve(
     watch: Annotated[Path, typer.Option("--watch", help="Inbox folder: new or changed files in it are ingested.")],
     cron: Annotated[str, typer.Option("--cron", help='Schedule, e.g. "*/15 * * * *".')] = "*/15 * * * *",
-    db: Annotated[Optional[str], typer.Option("--db", help="Database URL (default: SQLite in the data folder).")] = None,
-    engine: Annotated[str, typer.Option("--engine", help="OCR engine: rapidocr or tesseract.")] = "rapidocr",
-    dpi: Annotated[int, typer.Option("--dpi", help="Render resolution for PDF pages.")] = 200,
-    data_dir: Annotated[Path, typer.Option("--data-dir", help="Database, Prefect home, user catalogs.")] = Path("data"),
+    db: Annotated[Optional[str], typer.Option("--db", help=DB_HELP)] = None,
+    engine: Annotated[Optional[str], typer.Option("--engine", help="OCR engine: rapidocr or tesseract.")] = None,
+    dpi: Annotated[Optional[int], typer.Option("--dpi", help="Render resolution for PDF pages.")] = None,
+    data_dir: Annotated[Optional[Path], typer.Option("--data-dir", help="Database, Prefect home, user catalogs, the inbox lock.")] = None,
     out: Annotated[Optional[Path], typer.Option("--out", help="Folder for each run's JSONL files (default DATA_DIR/inbox-runs).")] = None,
     settle: Annotated[float, typer.Option("--settle", help="Leave files modified in the last N seconds for the next run.")] = 5.0,
-    dask: Annotated[Optional[str], typer.Option("--dask", envvar="YUSUAN_DASK", help=DASK_HELP)] = None,
+    dask: Annotated[Optional[str], typer.Option("--dask", help=DASK_HELP)] = None,
     name: Annotated[str, typer.Option("--name", help="Deployment name (watch-inbox/NAME).")] = "inbox",
-    cross_check: Annotated[bool, typer.Option("--cross-check/--no-cross-check", help=CROSS_CHECK_HELP)] = True,
+    cross_check: Annotated[Optional[bool], typer.Option("--cross-check/--no-cross-check", help=CROSS_CHECK_HELP)] = None,
     once: Annotated[bool, typer.Option("--once", help="Run one pass over the inbox now and exit.")] = False,
+    config_file: Annotated[Optional[Path], typer.Option("--config", help=CONFIG_HELP)] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="With --once: a JSON line per file on stdout.")] = False,
+    verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help=VERBOSE_HELP)] = 0,
+    quiet: Annotated[int, typer.Option("--quiet", "-q", count=True, help=QUIET_HELP)] = 0,
 ) -> None:
     """Serve the scheduled ingestion of an inbox folder as a Prefect deployment (blocks; Ctrl-C stops).
 
-    Files go to WATCH/processed/ or WATCH/quarantine/ by outcome; nothing is ever deleted.
+    Files go to WATCH/processed/ or WATCH/quarantine/ by outcome; nothing is ever deleted.  One
+    run at a time: a run finding another's lock in the data folder says so and does nothing.
     With PREFECT_API_URL (a `prefect server start`) the server schedules runs of the deployment;
-    in Prefect's ephemeral mode this process sleeps until each cron time and runs the flow itself."""
-    if engine not in ("rapidocr", "tesseract"):
-        console.print(f"[red]unknown engine {engine!r}[/red]")
-        raise typer.Exit(EXIT_USAGE)
-    if not watch.is_dir():
-        console.print(f"[red]--watch {watch}: not a folder[/red]")
-        raise typer.Exit(EXIT_USAGE)
-    _require_engines(Settings(ocr_engine=engine, cross_check=cross_check))
-    configure_prefect(data_dir)
-    from prefect.client.schemas.schedules import CronSchedule
+    in Prefect's ephemeral mode this process sleeps until each cron time and runs the flow itself.
+    The database password comes from YUSUAN_DB_PASSWORD(_FILE) in the serving process, never
+    from the deployment's parameters."""
+    verbosity = verbose - quiet
+    with _faults(verbosity):
+        config = load_config(config_file, db=db, data_dir=data_dir, engine=engine, dpi=dpi, dask=dask,
+                             cross_check=cross_check)
+        if not watch.is_dir():
+            raise UsageError(f"--watch {watch}: not a folder")
+        if out is not None:
+            _check_out(out)
+        _check_config(config, db)
+        _configure_logging(verbosity)
+        _require_engines(Settings(ocr_engine=config.engine, cross_check=config.cross_check))
+        # The inbox's per-file lines are Prefect run-log lines: shown at INFO unless -q.
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbosity >= 0 else "WARNING")
+        configure_prefect(config.data_dir)
+        from prefect.client.schemas.schedules import CronSchedule
 
-    try:
-        CronSchedule(cron=cron)
-    except ValueError as exc:
-        console.print(f"[red]--cron {cron!r}: not a cron expression[/red]")
-        raise typer.Exit(EXIT_USAGE) from exc
-    from flows.serve import inbox_parameters, serve_inbox, watch_inbox
+        try:
+            CronSchedule(cron=cron)
+        except ValueError as exc:
+            raise UsageError(f"--cron {cron!r}: not a cron expression") from exc
+        from flows.orchestration import start_orchestration
+        from flows.serve import inbox_lock_holder, inbox_parameters, serve_inbox, watch_inbox
 
-    parameters = inbox_parameters(watch, data_dir, db=db, engine=engine, dpi=dpi, out=out, settle_seconds=settle,
-                                  dask=dask, cross_check=cross_check)
-    if once:
-        rows = watch_inbox(**parameters)
-        rejected = sum(1 for r in rows if r.outcome.startswith("rejected"))
-        Console().print(f"{len(rows)} file(s): {len(rows) - rejected} processed or unchanged, {rejected} quarantined")
-        raise typer.Exit(exit_status(rejected))
-    serve_inbox(cron, parameters, name=name)
+        parameters = inbox_parameters(watch, config.data_dir, db=config.public_database_url(), engine=config.engine,
+                                      dpi=config.dpi, out=out, settle_seconds=settle, dask=config.dask,
+                                      cross_check=config.cross_check)
+        if once:
+            holder = inbox_lock_holder(config.data_dir)
+            if holder is not None:
+                raise BusyError(f"another inbox run holds the lock ({holder}); this run does nothing")
+            start_orchestration(config.orchestration_timeout, config.orchestration_attempts)
+            rows = watch_inbox(**parameters)
+            rejected = sum(1 for r in rows if r.outcome.startswith("rejected"))
+            if json_out:
+                for row in rows:
+                    print(json.dumps(row.as_dict(), ensure_ascii=False))
+            elif verbosity >= 0:
+                for row in rows:
+                    Console().print(row.line(), highlight=False, markup=False)
+                Console().print(f"{len(rows)} file(s): {len(rows) - rejected} processed or unchanged, "
+                                f"{rejected} quarantined", highlight=False)
+            raise typer.Exit(exit_status(rejected))
+        start_orchestration(config.orchestration_timeout, config.orchestration_attempts)
+        serve_inbox(cron, parameters, name=name)
 
 
 @app.command("eval")
@@ -217,13 +408,14 @@ def evaluate_command(
 
 @app.command("export")
 def export_command(
-    out: Annotated[Path, typer.Option("--out", help="Folder for facts.<ext> and tables.<ext>.")],
-    fmt: Annotated[str, typer.Option("--format", help="csv, parquet, jsonl or xlsx.")] = "csv",
+    out: Annotated[Path, typer.Option("--out", help="Folder for facts, tables and wide_<kind> files, or the workbooks.")],
+    fmt: Annotated[str, typer.Option("--format", help="csv, parquet, jsonl or xlsx (a workbook per document).")] = "csv",
     db: Annotated[Optional[str], typer.Option("--db", help="Database URL (default: SQLite in the data folder).")] = None,
     data_dir: Annotated[Path, typer.Option("--data-dir")] = Path("data"),
     all_versions: Annotated[bool, typer.Option("--all-versions", help="Every stored pipeline version, not only the latest.")] = False,
+    document: Annotated[Optional[str], typer.Option("--document", help="Only this file: its sha256, a prefix of it, or its file name.")] = None,
 ) -> None:
-    """Export facts and tables-as-printed from the database (CSV in UTF-8 with a BOM for Excel)."""
+    """Export facts, tables as printed and a pivot per table kind from the database (CSV in UTF-8 with a BOM for Excel)."""
     from pipeline.output.export import FORMATS, export
     from pipeline.output.store import default_url
 
@@ -231,8 +423,9 @@ def export_command(
         console.print(f"[red]unknown format {fmt!r}: one of {', '.join(FORMATS)}[/red]")
         raise typer.Exit(EXIT_USAGE)
     try:
-        paths = export(db or default_url(data_dir), fmt, out, latest_only=not all_versions)  # type: ignore[arg-type]
-    except FileNotFoundError as exc:
+        paths = export(db or default_url(data_dir), fmt, out, latest_only=not all_versions,  # type: ignore[arg-type]
+                       document=document)
+    except (FileNotFoundError, LookupError) as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(EXIT_USAGE) from exc
     for path in paths:

@@ -88,7 +88,8 @@ def page_cache_key(context: TaskRunContext | None, parameters: dict[str, Any]) -
     """
     ref: PageRef = parameters["ref"]
     settings: Settings = parameters["settings"]
-    recipe = settings.model_dump_json(exclude={"data_dir"})  # includes ocr_engine and render_dpi
+    # includes ocr_engine and render_dpi; not what only bounds or follows the reading
+    recipe = settings.model_dump_json(exclude={"data_dir", "page_timeout_s", "accept_threshold"})
     parts = [PIPELINE_VERSION, code_fingerprint(), ref.sha256, str(ref.index), ref.media_type, recipe]
     return "page-" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
@@ -106,8 +107,13 @@ def _retry_unless_bad_input(task: object, task_run: TaskRun, state: State) -> bo
 
 @task(name="intake", retries=2, retry_delay_seconds=[1, 5], retry_condition_fn=_retry_unless_bad_input,
       cache_policy=NO_CACHE)
-def intake_task(path: Path, max_pixels: int) -> DocumentInfo:
-    return open_document(path, IntakeLimits(max_pixels=max_pixels))
+def intake_task(path: Path, max_pixels: int) -> DocumentInfo | Rejection:
+    """The document, or its rejection: an input yusuan refuses is an expected outcome, returned
+    (Prefect logs a raised error as a failed task, at ERROR, with a traceback)."""
+    try:
+        return open_document(path, IntakeLimits(max_pixels=max_pixels))
+    except YusuanError as exc:
+        return exc.to_rejection()
 
 
 @task(name="page", retries=len(PAGE_RETRY_DELAYS), retry_delay_seconds=PAGE_RETRY_DELAYS,
@@ -190,10 +196,9 @@ class _InFlight:
 
 
 def _start(path: Path, settings: Settings, is_stored: Callable[[str], bool] | None) -> _InFlight:
-    try:
-        document = intake_task(path, settings.max_page_pixels)
-    except YusuanError as exc:
-        return _InFlight(path, early=exc.to_rejection())
+    document = intake_task(path, settings.max_page_pixels)
+    if isinstance(document, Rejection):
+        return _InFlight(path, early=document)
     if is_stored is not None and is_stored(document.sha256):
         return _InFlight(path, document=document, early=Unchanged(document))
     pages = [(ref, page_task.submit(ref, settings)) for ref in page_refs(document)]

@@ -11,14 +11,23 @@ counts, rejects.
 
 A run killed part way leaves its files in DIR; the next run finds the
 documents that were already stored (no OCR, no new rows) and moves them.
+
+One run at a time per data folder: a run takes an exclusive lock on ``DATA_DIR/inbox.lock``
+(``flock``: the kernel drops it when the process ends, even by ``kill -9``); a run that finds
+it taken logs so and does nothing.  Each file's outcome is one log line (a reject, expected,
+at WARNING with its code; never ERROR).  The database password is read from the serving
+process's environment (YUSUAN_DB_PASSWORD or YUSUAN_DB_PASSWORD_FILE), never from the
+deployment's parameters, which only ever hold the URL without it.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -38,6 +47,7 @@ PROCESSED = "processed"
 QUARANTINE = "quarantine"
 ARTIFACT_KEY = "yusuan-inbox-run"
 DEPLOYMENT_NAME = "inbox"
+LOCK_FILE = "inbox.lock"
 
 
 @dataclass(frozen=True)
@@ -47,6 +57,44 @@ class FileOutcome:
     facts: int
     needs_review: int
     moved_to: str
+
+    def line(self) -> str:
+        """The file's one summary line."""
+        return f"{self.name}: {self.outcome}, {self.facts} facts, {self.needs_review} need review -> {self.moved_to}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@contextmanager
+def inbox_lock(data_dir: Path) -> Iterator[bool]:
+    """Hold ``DATA_DIR/inbox.lock`` for the block: yields True, or False when another run holds it."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with (data_dir / LOCK_FILE).open("a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"pid {os.getpid()} since {datetime.now(UTC).isoformat(timespec='seconds')}\n")
+            handle.flush()
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def inbox_lock_holder(data_dir: Path) -> str | None:
+    """Who holds the inbox lock ("pid N since …"), None when it is free."""
+    with inbox_lock(data_dir) as acquired:
+        if acquired:
+            return None
+    try:
+        return (data_dir / LOCK_FILE).read_text(encoding="utf-8").strip() or "another process"
+    except OSError:
+        return "another process"
 
 
 def inbox_files(inbox: Path, settle_seconds: float, now: float | None = None) -> list[Path]:
@@ -134,41 +182,68 @@ def summary_markdown(inbox: Path, rows: list[FileOutcome]) -> str:
 def watch_inbox(inbox: str, data_dir: str = "data", db: str | None = None, engine: str = "rapidocr",
                 dpi: int = 200, out: str | None = None, settle_seconds: float = 5.0,
                 dask: str | None = None, cross_check: bool = True) -> list[FileOutcome]:
-    """Ingest the inbox's new files, move each by outcome, publish a summary artifact."""
-    from flows.ingest import dask_worker_count, ingest_flow, make_task_runner
-    from flows.sink import OutputSink, open_store
+    """Ingest the inbox's new files, move each by outcome, publish a summary artifact.
 
+    ``db`` is the URL without a password; the password is joined from this process's environment."""
     logger = get_run_logger()
     folder, data = Path(inbox), Path(data_dir)
-    files = inbox_files(folder, settle_seconds)
-    rows: list[FileOutcome] = []
-    if files:
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        run_out = Path(out) if out else data / "inbox-runs"
-        run_out = run_out / f"{stamp}-{flow_run.get_name() or 'run'}"
-        settings = Settings(ocr_engine=engine, render_dpi=dpi, data_dir=data, cross_check=cross_check)
-        store = open_store(db, data)
-        recorder = _Recorder(OutputSink(run_out, store))
-        runner = make_task_runner(dask)
-        ingest = ingest_flow if runner is None else ingest_flow.with_options(task_runner=runner)
-        prefetch = 0 if runner is None else 2 * dask_worker_count(dask)
-        report_store = open_store(db, data)  # the sink closes its own store
-        try:
-            try:
-                ingest(files, settings, str(data / "catalogs"), recorder, prefetch)
-            finally:
-                recorder._inner.close()
-            # One outcome per input, in input order (ingest_flow's contract).
-            for path, result in zip(files, recorder.outcomes, strict=True):
-                label, facts, review = _describe(result, report_store)
-                target = QUARANTINE if isinstance(result, Rejection) else PROCESSED
-                moved = move_without_overwrite(path, folder / target, stamp)
-                rows.append(FileOutcome(path.name, label, facts, review, f"{target}/{moved.name}"))
-        finally:
-            report_store.close()
+    with inbox_lock(data) as acquired:
+        if not acquired:
+            logger.warning("another inbox run holds %s (%s): this run does nothing", data / LOCK_FILE,
+                           inbox_lock_holder(data) or "another process")
+            return []
+        rows = _empty_inbox(folder, data, db, engine, dpi, out, settle_seconds, dask, cross_check)
+    for row in rows:
+        if row.outcome.startswith("rejected"):
+            logger.warning("%s", row.line())  # expected: the input's fault, said with its code
+        else:
+            logger.info("%s", row.line())
     logger.info("inbox %s: %d file(s)", folder, len(rows))
     create_markdown_artifact(markdown=summary_markdown(folder, rows), key=ARTIFACT_KEY,
                              description=f"yusuan inbox run over {folder}")
+    return rows
+
+
+def _empty_inbox(folder: Path, data: Path, db: str | None, engine: str, dpi: int, out: str | None,
+                 settle_seconds: float, dask: str | None, cross_check: bool) -> list[FileOutcome]:
+    from flows.config import load_config
+    from flows.ingest import dask_worker_count, ingest_flow, make_task_runner
+    from flows.sink import OutputSink, open_store
+
+    files = inbox_files(folder, settle_seconds)
+    rows: list[FileOutcome] = []
+    if not files:
+        return rows
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    run_out = Path(out) if out else data / "inbox-runs"
+    run_out = run_out / f"{stamp}-{flow_run.get_name() or 'run'}"
+    # The password joins the URL here, in the process that connects: from YUSUAN_DB_PASSWORD(_FILE),
+    # or from a YUSUAN_DB holding it, when that names the same database the parameters do.
+    config = load_config(data_dir=data)
+    if config.public_database_url() != db:
+        config = load_config(db=db, data_dir=data)
+    url = config.database_url()
+    settings = Settings(ocr_engine=engine, render_dpi=dpi, data_dir=data, cross_check=cross_check,
+                        accept_threshold=config.accept_threshold, page_timeout_s=config.page_timeout)
+    store = open_store(url, data)
+    recorder = _Recorder(OutputSink(run_out, store))
+    runner = make_task_runner(dask)
+    ingest = ingest_flow if runner is None else ingest_flow.with_options(task_runner=runner)
+    prefetch = 0 if runner is None else 2 * dask_worker_count(dask)
+    report_store = open_store(url, data)  # the sink closes its own store
+    try:
+        try:
+            ingest(files, settings, str(data / "catalogs"), recorder, prefetch)
+        finally:
+            recorder._inner.close()
+        # One outcome per input, in input order (ingest_flow's contract).
+        for path, result in zip(files, recorder.outcomes, strict=True):
+            label, facts, review = _describe(result, report_store)
+            target = QUARANTINE if isinstance(result, Rejection) else PROCESSED
+            moved = move_without_overwrite(path, folder / target, stamp)
+            rows.append(FileOutcome(path.name, label, facts, review, f"{target}/{moved.name}"))
+    finally:
+        report_store.close()
     return rows
 
 
@@ -204,7 +279,7 @@ def inbox_parameters(inbox: Path, data_dir: Path, db: str | None = None, engine:
     return {
         "inbox": str(inbox.resolve()),
         "data_dir": str(data_dir.resolve()),
-        "db": db,
+        "db": _without_password(db),  # deployment parameters are stored and shown by the server
         "engine": engine,
         "dpi": dpi,
         "out": str(out.resolve()) if out else None,
@@ -212,6 +287,14 @@ def inbox_parameters(inbox: Path, data_dir: Path, db: str | None = None, engine:
         "dask": dask,
         "cross_check": cross_check,
     }
+
+
+def _without_password(db: str | None) -> str | None:
+    if db is None:
+        return None
+    from sqlalchemy.engine import make_url
+
+    return make_url(db)._replace(password=None).render_as_string(hide_password=False)
 
 
 def serve_inbox(cron: str, parameters: dict[str, Any], name: str = DEPLOYMENT_NAME) -> None:

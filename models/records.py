@@ -47,6 +47,8 @@ class ErrorCode(StrEnum):
     NOT_FOUND = "not_found"
     # Not the input's fault: a defect of yusuan met on this input.  The batch goes on.
     INTERNAL_ERROR = "internal_error"
+    # A page whose rendering did not finish within the per-page time limit (a page failure's category).
+    TIMEOUT = "timeout"
 
 
 class ReviewReason(StrEnum):
@@ -200,6 +202,15 @@ class Fact(_Frozen):
     evidence: FactEvidence | None = None
     # Set once an operator has decided (then ``reasons`` says so too: accepted_by_operator, ...).
     review: Review | None = None
+    # Analysts' additions: whose budget and which year (pipeline.interpret.identity, one decision
+    # per document), the column with its years said relative to that year (``2025年预算数/合计``
+    # of a 2025 disclosure -> ``本年预算数/合计``; ``column`` stays as printed), and a number's
+    # amount in 元 as an exact decimal string (``1030.50`` 万元 -> ``10305000.00``; None for text
+    # and for numbers without a money unit).
+    fiscal_year: int | None = None
+    department: str | None = None
+    column_key: str | None = None
+    amount_yuan: str | None = None
 
 
 class TableCell(_Frozen):
@@ -234,6 +245,9 @@ class TableRecord(_Frozen):
     page_image: str | None = None
     # The sha256 of the upright page image's PNG kept under the data directory (as Fact's).
     page_image_sha256: str | None = None
+    # Addition: how many rows at the top are the column header (a 栏次 row under it included),
+    # so a spreadsheet can freeze them; None for forms, which have no column header.
+    header_rows: int | None = None
 
 
 class Rejection(_Frozen):

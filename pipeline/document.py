@@ -29,6 +29,7 @@ from pipeline.interpret.facts import (
     with_unread_mark_reasons,
 )
 from pipeline.interpret.forms import form_facts_for_document
+from pipeline.interpret.identity import identify
 from pipeline.check.match import canonical_labels
 from pipeline.check.narrative import apply_narrative_checks, check_narrative, read_narrative_figures
 from pipeline.ocr.base import OcrEngine, OcrEngineError
@@ -62,7 +63,9 @@ def assemble(document: DocumentInfo, outcomes: Iterable[PageResult | PageFailure
     page_images = tuple(page_images)
     images = {image.page: image.sha256 for image in page_images}
     resolved, drafts = draft_document(pages, settings, catalog)
-    identity = DocumentIdentity(sha256=document.sha256, source=document.source)
+    who = identify(resolved, drafts)
+    identity = DocumentIdentity(sha256=document.sha256, source=document.source, fiscal_year=who.fiscal_year,
+                                department=who.department)
     engines = engine_names(settings)
     facts = tuple(finish(d, identity, settings.accept_threshold, engines, images.get(d.page)) for d in drafts)
     tables = tuple(table_record(t, document.sha256, document.source, page_image_sha256=images.get(t.page.ref.number))

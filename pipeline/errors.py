@@ -14,15 +14,67 @@ from typing import ClassVar
 
 from models.records import ErrorCode, Rejection
 
-# Exit statuses of ``yusuan ingest`` (RECORDS.md, "Command").
+# Exit statuses of every ``yusuan`` command (RECORDS.md, "Command", and README "Exit statuses").
 EXIT_OK = 0  # every input was processed (records needing review included)
 EXIT_REJECTED = 1  # at least one input was rejected; the others were processed
-EXIT_USAGE = 2  # bad command line
+EXIT_USAGE = 2  # bad command line or settings: nothing was started
+EXIT_ENVIRONMENT = 3  # the machine, not the input: database unreachable, engine missing, orchestration failed
 
 
-def exit_status(n_rejected: int) -> int:
-    """The exit status of a batch run that got past argument parsing."""
+def exit_status(n_rejected: int, environment_fault: bool = False) -> int:
+    """The exit status of a batch run that got past argument checking.
+
+    A fault of the environment met during the run (the database went away) outranks rejected
+    inputs: the operator must act on it, and a rerun then finishes the job."""
+    if environment_fault:
+        return EXIT_ENVIRONMENT
     return EXIT_REJECTED if n_rejected > 0 else EXIT_OK
+
+
+class RunFault(Exception):
+    """A reason the run cannot start or go on that is not one input's fault: one line for the
+    operator, a stable ``code`` for ``--json``, and the exit status it maps to (here, nowhere else)."""
+
+    code: ClassVar[str]
+    exit_code: ClassVar[int]
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(message)
+
+
+class UsageError(RunFault):
+    """The command line or the settings are wrong; checked before any engine or server starts."""
+
+    code = "usage"
+    exit_code = EXIT_USAGE
+
+
+class EnvironmentFault(RunFault):
+    """Something the machine lacks or lost."""
+
+    code = "environment"
+    exit_code = EXIT_ENVIRONMENT
+
+
+class EngineMissingError(EnvironmentFault):
+    code = "engine_missing"
+
+
+class DatabaseUnreachableError(EnvironmentFault):
+    code = "database_unreachable"
+
+
+class OrchestrationError(EnvironmentFault):
+    """Prefect could not start (its temporary API server) or the flow run itself failed."""
+
+    code = "orchestration_failed"
+
+
+class BusyError(EnvironmentFault):
+    """Another run holds the inbox lock."""
+
+    code = "busy"
 
 
 class YusuanError(Exception):
@@ -78,3 +130,10 @@ class EmptyError(YusuanError):
 class InputNotFoundError(YusuanError):
     code = ErrorCode.NOT_FOUND
     advice = "Check the path and that the file is readable."
+
+
+class PageTimeoutError(YusuanError):
+    """A page whose rendering did not finish in time; the page fails, the document goes on."""
+
+    code = ErrorCode.TIMEOUT
+    advice = "The page may be damaged or hostile; check it, or raise YUSUAN_PAGE_TIMEOUT."

@@ -64,7 +64,7 @@ def detect_grids(gray: np.ndarray, char_height: float, settings: Settings) -> Gr
 
 def process_page(ref: PageRef, settings: Settings, engine: OcrEngine,
                  cross_check: CrossCheck | None = None) -> PageResult:
-    image = render_page(ref, settings.render_dpi, settings.max_page_pixels)
+    image = render_page(ref, settings.render_dpi, settings.max_page_pixels, settings.page_timeout_s)
     paper, sheet = as_paper(image.pixels, image.colour, image.dpi)
     char_height = measure_char_height(binarize(paper))
     gray, orientation = upright(paper, char_height, engine, settings.deskew_max_deg, settings.deskew_step_deg)

@@ -54,5 +54,9 @@ class Settings(BaseModel):
     # Facts at or above this confidence are `accepted`, the rest `needs_review`.
     accept_threshold: float = Field(default=0.9, ge=0, le=1)
 
+    # Seconds a page's rendering may take (pipeline.image.render): a page that makes the renderer
+    # hang fails with ``timeout`` and the document goes on.
+    page_timeout_s: float = Field(default=120.0, gt=0)
+
     # Where the embedded database, Prefect's home and debug images live.
     data_dir: Path = Path("data")

@@ -68,6 +68,10 @@ def normalize(text: str) -> str:
     key = unicodedata.normalize("NFKC", text)
     key = to_simplified(key)
     key = _WHITESPACE.sub("", key)
+    # NFKC spells a spacing mark (´) as a space and a combining mark; with the space gone the mark
+    # composes with the letter before it, so normalise once more or the key is not a fixed point
+    # (found by tests/reliability/test_properties.py).
+    key = unicodedata.normalize("NFKC", key)
     key = _OCR_AND.sub("和", key)
     return key.translate(_BRACKETS)
 

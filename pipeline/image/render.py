@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_raw
 from PIL import Image
 
 from models import PageRef
@@ -39,10 +40,31 @@ class PageImage:
         return int(self.pixels.shape[0])
 
 
-def render_page(ref: PageRef, dpi: int, max_pixels: int) -> PageImage:
+def render_page(ref: PageRef, dpi: int, max_pixels: int, timeout_s: float | None = None) -> PageImage:
+    """The page's pixels; with ``timeout_s``, rendered in a child process that is killed when it
+    takes longer (pipeline.image.guard): a page that makes the renderer hang fails, the document
+    goes on."""
+    if timeout_s is not None:
+        from pipeline.image.guard import call_with_timeout
+
+        return call_with_timeout(_render_unguarded, (ref, dpi, max_pixels), timeout_s, ref)
+    return _render_unguarded(ref, dpi, max_pixels)
+
+
+def _render_unguarded(ref: PageRef, dpi: int, max_pixels: int) -> PageImage:
     if ref.media_type == "pdf":
         return _render_pdf_page(ref, dpi, max_pixels)
     return _load_image_frame(ref, max_pixels)
+
+
+def _check_embedded_images(page: pdfium.PdfPage, ref: PageRef, max_pixels: int) -> None:
+    """Refuse a page whose embedded image claims more pixels than ``max_pixels``, before PDFium
+    decodes it: a few-KB Flate stream can inflate to gigabytes (a decompression bomb)."""
+    for obj in page.get_objects(filter=[pdfium_raw.FPDF_PAGEOBJ_IMAGE], max_depth=4):
+        width, height = obj.get_px_size()
+        if width * height > max_pixels:
+            raise TooLargeError(ref.source, f"page {ref.number} embeds an image of {width}x{height} pixels, "
+                                            f"over the limit of {max_pixels}")
 
 
 def _render_pdf_page(ref: PageRef, dpi: int, max_pixels: int) -> PageImage:
@@ -52,6 +74,7 @@ def _render_pdf_page(ref: PageRef, dpi: int, max_pixels: int) -> PageImage:
         raise CorruptError(ref.source, f"cannot reopen the PDF ({exc})") from exc
     try:
         page = pdf[ref.index]
+        _check_embedded_images(page, ref, max_pixels)
         width_pt, height_pt = page.get_size()
         scale = dpi / POINTS_PER_INCH
         if width_pt * scale * height_pt * scale > max_pixels:
@@ -59,6 +82,9 @@ def _render_pdf_page(ref: PageRef, dpi: int, max_pixels: int) -> PageImage:
         # In colour, in RGB order; a grey page comes back with three equal channels.
         rgb = np.ascontiguousarray(page.render(scale=scale, grayscale=False, rev_byteorder=True).to_numpy()[:, :, :3])
         page.close()
+    except pdfium.PdfiumError as exc:
+        # A damaged page object (found by fuzzing intake): the input's fault, a typed page failure.
+        raise CorruptError(ref.source, f"page {ref.number} cannot be rendered ({exc})") from exc
     finally:
         pdf.close()
     return _page_image(ref, rgb, float(dpi))

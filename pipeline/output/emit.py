@@ -62,7 +62,19 @@ def table_record(table: ResolvedTable, sha256: str, source: str, page_image: str
         continued=table.continued,
         page_image=page_image,
         page_image_sha256=page_image_sha256,
+        header_rows=header_rows(table),
     )
+
+
+def header_rows(table: ResolvedTable) -> int | None:
+    """Rows at the top of the grid that make its column header, a 栏次 row right under it included."""
+    layout = table.layout
+    if layout is None:
+        return None
+    rows = layout.header_rows
+    while rows in layout.number_rows:
+        rows += 1
+    return rows
 
 
 def write_jsonl(handle: TextIO, records: Iterable[BaseModel]) -> int:

@@ -1,22 +1,30 @@
 """``yusuan export``: the ingest database as files an analyst opens (CSV, Parquet, JSON Lines, Excel).
 
-Two files per export, in ``out_dir``:
+CSV, Parquet and JSON Lines: in ``out_dir``,
 
 - ``facts.<ext>``: one row per fact, the record contract's fields (``document``,
-  ``source``, ``page``, ``table``, ``code``, ``labels``, ...), plus the document's
-  ``pipeline_version`` and ``amount`` (``value`` as a number, for sums in Excel), and an operator's
+  ``source``, ``page``, ``table``, ``code``, ``labels``, ...) and its additions
+  (``fiscal_year``, ``department``, ``column_key``, ``amount_yuan``), plus the document's
+  ``pipeline_version`` and ``amount`` (``value`` as a float in the printed unit, for a quick sum), and an operator's
   decision (``review``: accepted or corrected, ``reviewed_by``; ``yusuan review``).  With a decision,
   ``value``, ``code`` and ``labels`` are the operator's and ``reasons`` says so; a cell an operator
   said is not a fact is left out.
 - ``tables.<ext>``: the tables as printed, one row per grid cell (``document``,
   ``source``, ``pipeline_version``, ``page``, ``table_index``, ``table``, ``title``,
   ``unit``, ``row``, ``col``, ``row_span``, ``col_span``, ``text``, ``confidence``).
+- ``wide_<table kind>.<ext>``: the pivot (pipeline.output.wide): one row per table row,
+  one real column per year-agnostic column.
 
-Lists (``labels``, ``raw_labels``, ``reasons``, ``bbox``) are native in JSON Lines
-and Parquet and JSON text in CSV and Excel.  CSV is UTF-8 with a BOM so Excel
-shows Chinese; JSON Lines is plain UTF-8.  Rows are streamed from the database
-in chunks, so a large database is never held in memory; a file appears under
-its final name only once it is complete.
+Excel: one workbook per document (pipeline.output.workbook): each table as printed on its own
+sheet, merged cells merged and the header frozen, a facts sheet, and the pivots.
+
+``amount_yuan`` is exact: a Parquet decimal, the decimal's text in CSV and JSON Lines (a JSON
+number would be read as a float).  Lists (``labels``, ``raw_labels``, ``reasons``, ``bbox``)
+are native in JSON Lines and Parquet and JSON text in CSV.  CSV is UTF-8 with a BOM so Excel
+shows Chinese; JSON Lines is plain UTF-8.  Facts and cells are streamed from the database in
+chunks, so a large database is never held in memory; a file appears under its final name only
+once it is complete.  ``document`` limits an export to one file (its sha256, a prefix of it, or
+its source name).
 """
 
 from __future__ import annotations
@@ -26,30 +34,52 @@ import json
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 from typing import Any, Literal, get_args
 
 from sqlalchemy import Connection, Select, func, or_, select
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
+from models import Fact
 from pipeline.output.store import open_store
+from pipeline.output.store.store import stored_facts, stored_tables
 from pipeline.output.store.schema import CellRow, DocumentRow, FactRow, TableRow
+from pipeline.output.wide import KEY_COLUMNS, WideTable, pivot
+from pipeline.output.workbook import write_workbook
 
 ExportFormat = Literal["csv", "parquet", "jsonl", "xlsx"]
 FORMATS: tuple[str, ...] = get_args(ExportFormat)
 EXTENSIONS = {"csv": "csv", "parquet": "parquet", "jsonl": "jsonl", "xlsx": "xlsx"}
 CHUNK_ROWS = 5_000
-XLSX_MAX_ROWS = 1_048_576  # Excel's sheet limit, header included; more rows go on facts_2, facts_3, ...
 
-# Column kinds: str, int, float, list of str, list of float.
-Kind = Literal["str", "int", "float", "strs", "floats"]
+# Column kinds: str, int, float, exact decimal, list of str, list of float.
+Kind = Literal["str", "int", "float", "decimal", "strs", "floats"]
+# Parquet's decimal for amounts in 元: 30 integer digits, 8 decimals (a printed amount has at most 6).
+DECIMAL_PRECISION, DECIMAL_SCALE = 38, 8
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which documents an export covers: each file's latest version or every version; one file or all."""
+
+    latest_only: bool = True
+    document_ids: tuple[int, ...] | None = None  # None: every document
+
+    def where(self, query: Select[Any]) -> Select[Any]:
+        if self.latest_only:
+            query = query.where(DocumentRow.id.in_(_latest_ids()))
+        if self.document_ids is not None:
+            query = query.where(DocumentRow.id.in_(self.document_ids))
+        return query
 
 
 @dataclass(frozen=True)
 class Dataset:
     name: str
     columns: tuple[tuple[str, Kind], ...]
-    query: Callable[[bool], Select[Any]]
+    query: Callable[[Selection], Select[Any]]
 
 
 def _latest_ids() -> Select[Any]:
@@ -57,23 +87,24 @@ def _latest_ids() -> Select[Any]:
     return select(func.max(DocumentRow.id)).group_by(DocumentRow.sha256)
 
 
-def _facts_query(latest_only: bool) -> Select[Any]:
+def _facts_query(selection: Selection) -> Select[Any]:
     d, f = DocumentRow, FactRow
     query = (
         select(
             d.sha256, d.source, d.pipeline_version, f.page, f.kind, f.code, f.labels, f.raw_labels,
             f.column_path, f.value, f.amount, f.value_kind, f.unit, f.raw, f.confidence, f.status,
-            f.reasons, f.bbox, f.form, f.code_source, f.gov_code, f.review_state, f.reviewed_by,
+            f.reasons, f.bbox, f.form, f.code_source, f.gov_code, f.review_state, f.reviewed_by, f.fiscal_year,
+            f.department, f.column_key, f.amount_yuan,
         )
         .join(d, d.id == f.document_id)
         # A cell an operator said is no fact stays stored (and audited), but is not exported.
         .where(or_(f.review_state.is_(None), f.review_state != "not_a_fact"))
         .order_by(d.id, f.ordinal)
     )
-    return query.where(d.id.in_(_latest_ids())) if latest_only else query
+    return selection.where(query)
 
 
-def _tables_query(latest_only: bool) -> Select[Any]:
+def _tables_query(selection: Selection) -> Select[Any]:
     d, t, c = DocumentRow, TableRow, CellRow
     query = (
         select(
@@ -84,7 +115,7 @@ def _tables_query(latest_only: bool) -> Select[Any]:
         .join(d, d.id == t.document_id)
         .order_by(d.id, t.ordinal, c.row, c.col)
     )
-    return query.where(d.id.in_(_latest_ids())) if latest_only else query
+    return selection.where(query)
 
 
 FACTS = Dataset(
@@ -95,6 +126,7 @@ FACTS = Dataset(
         ("value", "str"), ("amount", "float"), ("kind", "str"), ("unit", "str"), ("raw", "str"),
         ("confidence", "float"), ("status", "str"), ("reasons", "strs"), ("bbox", "floats"),
         ("form", "str"), ("code_source", "str"), ("gov_code", "str"), ("review", "str"), ("reviewed_by", "str"),
+        ("fiscal_year", "int"), ("department", "str"), ("column_key", "str"), ("amount_yuan", "decimal"),
     ),
     _facts_query,
 )
@@ -117,9 +149,32 @@ def _json_text(value: object) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False)
 
 
+def decimal_text(value: Any) -> str | None:
+    """An exact amount as stored (text on SQLite, a Decimal on PostgreSQL) as its plain decimal text."""
+    return value if value is None or isinstance(value, str) else format(value, "f")
+
+
 def _flat(row: Sequence[Any], kinds: Sequence[Kind]) -> list[Any]:
-    """A row for a flat format: lists as JSON text."""
-    return [_json_text(v) if k in ("strs", "floats") else v for v, k in zip(row, kinds, strict=True)]
+    """A row for a flat format: lists as JSON text, decimals as their exact text."""
+    out = []
+    for value, kind in zip(row, kinds, strict=True):
+        if kind in ("strs", "floats"):
+            value = _json_text(value)
+        elif kind == "decimal":
+            value = decimal_text(value)
+        out.append(value)
+    return out
+
+
+def parquet_decimal(value: Any) -> Decimal | None:
+    """An amount for Parquet's decimal column (more than DECIMAL_SCALE decimals rounded half-even)."""
+    if value is None:
+        return None
+    number = Decimal(decimal_text(value))
+    exponent = number.as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > DECIMAL_SCALE:
+        number = number.quantize(Decimal(1).scaleb(-DECIMAL_SCALE), rounding=ROUND_HALF_EVEN)
+    return number
 
 
 class _Writer:
@@ -157,7 +212,8 @@ class _JsonlWriter(_Writer):
 
     def write(self, rows: Sequence[Sequence[Any]]) -> None:
         for row in rows:
-            record = dict(zip(self.names, row, strict=True))
+            values = [decimal_text(v) if k == "decimal" else v for v, k in zip(row, self.kinds, strict=True)]
+            record = dict(zip(self.names, values, strict=True))
             self._file.write(json.dumps(record, ensure_ascii=False) + "\n")
 
     def close(self) -> None:
@@ -171,6 +227,7 @@ class _ParquetWriter(_Writer):
         import pyarrow.parquet as pq
 
         types = {"str": pa.string(), "int": pa.int64(), "float": pa.float64(),
+                 "decimal": pa.decimal128(DECIMAL_PRECISION, DECIMAL_SCALE),
                  "strs": pa.list_(pa.string()), "floats": pa.list_(pa.float64())}
         self._pa = pa
         self._schema = pa.schema([(n, types[k]) for n, k in zip(self.names, self.kinds, strict=True)])
@@ -178,59 +235,15 @@ class _ParquetWriter(_Writer):
 
     def write(self, rows: Sequence[Sequence[Any]]) -> None:
         columns = list(zip(*rows, strict=True)) if rows else [() for _ in self.names]
-        data = {name: list(values) for name, values in zip(self.names, columns, strict=True)}
+        data = {name: [parquet_decimal(v) for v in values] if kind == "decimal" else list(values)
+                for name, kind, values in zip(self.names, self.kinds, columns, strict=True)}
         self._writer.write_table(self._pa.Table.from_pydict(data, schema=self._schema))
 
     def close(self) -> None:
         self._writer.close()
 
 
-class _XlsxWriter(_Writer):
-    def __init__(self, path: Path, dataset: Dataset) -> None:
-        super().__init__(path, dataset)
-        from openpyxl import Workbook
-        from openpyxl.cell import WriteOnlyCell
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-        self._cell = WriteOnlyCell
-        self._illegal = ILLEGAL_CHARACTERS_RE
-        self._book = Workbook(write_only=True)
-        self._base = dataset.name
-        self._sheets = 0
-        self._new_sheet()
-
-    def _new_sheet(self) -> None:
-        self._sheets += 1
-        title = self._base if self._sheets == 1 else f"{self._base}_{self._sheets}"
-        self._sheet = self._book.create_sheet(title)
-        self._sheet.append(self.names)
-        self._rows = 1
-
-    def _value(self, value: Any) -> Any:
-        if not isinstance(value, str):
-            return value
-        value = self._illegal.sub("", value)  # control characters are not allowed in a sheet
-        if value.startswith("="):
-            # openpyxl would store it as a formula; OCR text is text.
-            cell = self._cell(self._sheet, value=value)
-            cell.data_type = "s"
-            return cell
-        return value
-
-    def write(self, rows: Sequence[Sequence[Any]]) -> None:
-        for row in rows:
-            if self._rows >= XLSX_MAX_ROWS:
-                self._new_sheet()
-            self._sheet.append([self._value(v) for v in _flat(row, self.kinds)])
-            self._rows += 1
-
-    def close(self) -> None:
-        self._book.save(self.path)
-
-
-_WRITERS: dict[str, type[_Writer]] = {
-    "csv": _CsvWriter, "jsonl": _JsonlWriter, "parquet": _ParquetWriter, "xlsx": _XlsxWriter,
-}
+_WRITERS: dict[str, type[_Writer]] = {"csv": _CsvWriter, "jsonl": _JsonlWriter, "parquet": _ParquetWriter}
 
 
 # --- export -------------------------------------------------------------------
@@ -243,19 +256,62 @@ def _chunks(connection: Connection, query: Select[Any]) -> Iterator[list[Any]]:
         yield [tuple(row) for row in partition]
 
 
-def _write(connection: Connection, dataset: Dataset, fmt: str, out_dir: Path, latest_only: bool) -> Path:
-    path = out_dir / f"{dataset.name}.{EXTENSIONS[fmt]}"
+def _atomically(path: Path, write: Callable[[Path], None]) -> Path:
+    """``write`` to a hidden partial file, renamed to ``path`` once complete."""
     partial = path.with_name(f".{path.name}.partial")
-    writer = _WRITERS[fmt](partial, dataset)
     try:
-        for rows in _chunks(connection, dataset.query(latest_only)):
-            writer.write(rows)
-        writer.close()
+        write(partial)
         os.replace(partial, path)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
     return path
+
+
+def _write(connection: Connection, dataset: Dataset, fmt: str, out_dir: Path, selection: Selection) -> Path:
+    def write(partial: Path) -> None:
+        writer = _WRITERS[fmt](partial, dataset)
+        for rows in _chunks(connection, dataset.query(selection)):
+            writer.write(rows)
+        writer.close()
+
+    return _atomically(out_dir / f"{dataset.name}.{EXTENSIONS[fmt]}", write)
+
+
+def _write_wide(wide: WideTable, fmt: str, out_dir: Path) -> Path:
+    """One pivot with pandas (CSV, JSON Lines) or pyarrow (Parquet, decimal columns exact)."""
+    import pandas as pd
+
+    columns = wide.columns
+    records = wide.records()
+
+    def write(partial: Path) -> None:
+        if fmt == "parquet":
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            key_types = {"fiscal_year": pa.int64()}
+            fields, arrays = [], []
+            for i, name in enumerate(columns):
+                values = [r[i] for r in records]
+                if name in key_types or name in KEY_COLUMNS:
+                    kind = key_types.get(name, pa.string())
+                elif wide.is_decimal(name):
+                    kind, values = pa.decimal128(DECIMAL_PRECISION, DECIMAL_SCALE), [parquet_decimal(v) for v in values]
+                else:
+                    kind, values = pa.string(), [None if v is None else decimal_text(v) for v in values]
+                fields.append(pa.field(name, kind))
+                arrays.append(pa.array(values, type=kind))
+            pq.write_table(pa.Table.from_arrays(arrays, schema=pa.schema(fields)), partial, compression="zstd")
+            return
+        frame = pd.DataFrame([[decimal_text(v) if isinstance(v, Decimal) else v for v in r] for r in records],
+                             columns=columns, dtype=object)
+        if fmt == "csv":
+            frame.to_csv(partial, index=False, encoding="utf-8-sig")
+        else:
+            frame.to_json(partial, orient="records", lines=True, force_ascii=False)
+
+    return _atomically(out_dir / f"wide_{wide.kind}.{EXTENSIONS[fmt]}", write)
 
 
 def _check_database_exists(url: str) -> None:
@@ -269,21 +325,85 @@ def _check_database_exists(url: str) -> None:
         raise FileNotFoundError(f"no database at {parsed.database}")
 
 
-def export(url: str, fmt: ExportFormat, out_dir: Path, latest_only: bool = True) -> list[Path]:
-    """Write ``facts.<ext>`` and ``tables.<ext>`` for the database at ``url`` into ``out_dir``.
+@dataclass(frozen=True)
+class _Stored:
+    id: int
+    sha256: str
+    source: str
+    pipeline_version: str
 
-    ``latest_only``: only the most recently stored version of each file (as the
-    views' ``is_latest``); otherwise every stored version, told apart by
-    ``pipeline_version``.  Returns the paths written.  Raises ``ValueError`` for
-    an unknown format and ``FileNotFoundError`` for a SQLite file that does not exist.
+
+def _documents(connection: Connection, selection: Selection) -> list[_Stored]:
+    d = DocumentRow
+    query = selection.where(select(d.id, d.sha256, d.source, d.pipeline_version).order_by(d.id))
+    return [_Stored(*row) for row in connection.execute(query)]
+
+
+def find_documents(connection: Connection, document: str, latest_only: bool) -> tuple[int, ...]:
+    """The stored documents ``document`` names: a sha256, a prefix of one (6 characters or more), or a source name."""
+    d = DocumentRow
+    named = (d.sha256 == document) | (d.source == document)
+    if len(document) >= 6:
+        named = named | d.sha256.startswith(document.lower())
+    ids = tuple(row[0] for row in connection.execute(Selection(latest_only).where(select(d.id).where(named))))
+    if not ids:
+        raise LookupError(f"no stored document is named {document!r} (give its sha256, a prefix of it, or its file name)")
+    return ids
+
+
+def _workbook_name(document: _Stored, taken: set[str]) -> str:
+    name = f"{Path(document.source).stem}.xlsx"
+    if name in taken:
+        name = f"{Path(document.source).stem}-{document.sha256[:8]}-{document.pipeline_version}.xlsx"
+    taken.add(name)
+    return name
+
+
+def _facts_of(session: Session, documents: Sequence[_Stored]) -> Iterator[tuple[Fact, str]]:
+    for document in documents:
+        for fact in stored_facts(session, document.sha256, document.pipeline_version):
+            yield fact, document.pipeline_version
+
+
+def export(url: str, fmt: ExportFormat, out_dir: Path, latest_only: bool = True,
+           document: str | None = None) -> list[Path]:
+    """Export the database at ``url`` into ``out_dir``; returns the paths written.
+
+    CSV, Parquet, JSON Lines: ``facts``, ``tables`` and a ``wide_<kind>`` pivot per table kind.
+    Excel: a workbook per document.  ``latest_only``: only the most recently stored version of
+    each file (as the views' ``is_latest``); otherwise every stored version, told apart by
+    ``pipeline_version``.  ``document``: only that file (sha256, a prefix of it, or source name).
+    Raises ``ValueError`` for an unknown format, ``FileNotFoundError`` for a SQLite file that
+    does not exist, ``LookupError`` when ``document`` names no stored file.
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}: one of {', '.join(FORMATS)}")
     _check_database_exists(url)
-    out_dir.mkdir(parents=True, exist_ok=True)
     with open_store(url) as store, store.engine.connect() as connection:
         if connection.dialect.name == "postgresql":
             # facts and tables from one snapshot, even while an ingest is writing
             connection = connection.execution_options(isolation_level="REPEATABLE READ")
         with connection.begin():
-            return [_write(connection, dataset, fmt, out_dir, latest_only) for dataset in (FACTS, TABLES)]
+            ids = find_documents(connection, document, latest_only) if document is not None else None
+            selection = Selection(latest_only=latest_only, document_ids=ids)
+            documents = _documents(connection, selection)
+            out_dir.mkdir(parents=True, exist_ok=True)
+            # The models are read on the export's own connection: one transaction (one snapshot on
+            # PostgreSQL), and on SQLite no second connection waiting for the first one's lock.
+            session = Session(bind=connection)
+            if fmt == "xlsx":
+                return _export_workbooks(session, documents, out_dir)
+            paths = [_write(connection, dataset, fmt, out_dir, selection) for dataset in (FACTS, TABLES)]
+            wides = pivot(_facts_of(session, documents))
+            return paths + [_write_wide(wide, fmt, out_dir) for wide in wides.values()]
+
+
+def _export_workbooks(session: Session, documents: Sequence[_Stored], out_dir: Path) -> list[Path]:
+    paths, taken = [], set()
+    for document in documents:
+        facts = stored_facts(session, document.sha256, document.pipeline_version)
+        tables = stored_tables(session, document.sha256, document.pipeline_version)
+        wides = pivot((fact, document.pipeline_version) for fact in facts)
+        path = out_dir / _workbook_name(document, taken)
+        paths.append(_atomically(path, lambda partial: write_workbook(partial, tables, facts, wides)))
+    return paths

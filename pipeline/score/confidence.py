@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from models import DOUBTING_REASONS, LOW_CONFIDENCE_REASONS, BBox, Evidence, Fact, FactEvidence, GridSlot, ReviewReason
+from pipeline.interpret.amounts import amount_yuan
+from pipeline.interpret.columns import agnostic_column
 from pipeline.score.calibration import packaged_model
 from pipeline.interpret.facts import DraftFact
 
@@ -23,6 +25,8 @@ _FAILED_CHECK_CAP = 0.5
 class DocumentIdentity:
     sha256: str
     source: str
+    fiscal_year: int | None = None  # pipeline.interpret.identity decides these once per document
+    department: str | None = None
 
 
 def finish(draft: DraftFact, document: DocumentIdentity, accept_threshold: float,
@@ -73,6 +77,10 @@ def finish(draft: DraftFact, document: DocumentIdentity, accept_threshold: float
                               agreement=draft.evidence.agreement, unexplained_ink=draft.evidence.unexplained_ink,
                               unread_marks=draft.evidence.unread_marks, checks_passed=draft.checks_passed,
                               checks_failed=draft.checks_failed),
+        fiscal_year=document.fiscal_year,
+        department=document.department,
+        column_key=agnostic_column(draft.column, document.fiscal_year),
+        amount_yuan=amount_yuan(draft.value, draft.value_kind, draft.unit),
     )
 
 

@@ -1,6 +1,6 @@
-"""Fixtures for the flow and CLI tests: one temporary Prefect server per session (the test
-harness, for in-process flows) and one real ``prefect server start`` on loopback (for the
-subprocess tests: scheduled ingestion, Dask, kill -9), both started on first use.
+"""Fixtures for the flow and CLI tests: one real ``prefect server start`` on loopback (for the
+subprocess tests: scheduled ingestion, Dask, kill -9), started on first use; the in-process test
+harness (``prefect_harness``) is in tests/conftest.py, shared with tests/reliability.
 
 Prefect reads its settings from the environment when it is first imported,
 so the session fixture sets PREFECT_HOME (a temporary folder) and turns
@@ -17,24 +17,6 @@ from pathlib import Path
 import pytest
 
 from _inputs import budget_pdf_bytes
-
-
-@pytest.fixture(scope="session")
-def prefect_harness(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    home = tmp_path_factory.mktemp("prefect_home")
-    saved = {k: os.environ.get(k) for k in ("PREFECT_HOME", "PREFECT_SERVER_ANALYTICS_ENABLED", "PREFECT_LOGGING_LEVEL")}
-    os.environ["PREFECT_HOME"] = str(home)
-    os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
-    os.environ["PREFECT_LOGGING_LEVEL"] = "WARNING"
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness(server_startup_timeout=60):
-        yield
-    for key, value in saved.items():
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,7 @@ from typer.testing import CliRunner, Result
 
 from _inputs import BODY, HEADER, blank_png, png_claiming
 from flows.cli import app
-from pipeline.errors import EXIT_OK, EXIT_REJECTED, EXIT_USAGE
+from pipeline.errors import EXIT_ENVIRONMENT, EXIT_OK, EXIT_REJECTED, EXIT_USAGE
 
 runner = CliRunner()
 
@@ -99,6 +99,14 @@ def test_the_valid_document_still_yields_its_facts(batch: BatchRun) -> None:
     codes = {f["labels"][0]: f["code"] for f in facts}
     assert codes == {"合计": None, "一般公共服务支出": "201", "人大事务": "20101", "行政运行": "2010101"}
     assert all(f["unit"] == "万元" and f["page"] == 1 and len(f["document"]) == 64 for f in facts)
+    # The analysts' fields: the title's year, the 部门 line's name, the column as printed (no year in
+    # this header), the amount in 元 exactly.
+    assert {(f["fiscal_year"], f["department"]) for f in facts} == {(2025, "阳高县教育局")}
+    assert all(f["column_key"] == f["column"] for f in facts)
+    total = next(f for f in facts if f["labels"] == ["合计"] and f["column"] == "合计")
+    assert total["value"] == "1030.50" and total["amount_yuan"] == "10305000.00"
+    (table,) = batch.tables
+    assert table["header_rows"] == 1
 
 
 def test_a_png_named_pdf_is_processed_without_facts(batch: BatchRun) -> None:
@@ -144,6 +152,9 @@ def test_records_go_to_the_database_once_however_often_ingested(prefect_harness:
         assert result.exit_code == EXIT_OK, result.output
     emitted = read_lines(tmp_path / "first" / "records.jsonl")
     assert emitted and emitted == read_lines(tmp_path / "second" / "records.jsonl")
+    # The unchanged re-ingest writes the tables too (read back from the database), not an empty file.
+    tables = read_lines(tmp_path / "first" / "tables.jsonl")
+    assert tables and tables == read_lines(tmp_path / "second" / "tables.jsonl")
     store = open_store(default_url(data))
     try:
         assert store.count_facts() == len(emitted)
@@ -180,7 +191,7 @@ def no_tesseract(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_missing_cross_check_engine_stops_the_run_before_any_page(no_tesseract: None, tmp_path: Path) -> None:
     blank_png(tmp_path / "blank.png")
     result = ingest([tmp_path / "blank.png"], tmp_path / "out", tmp_path / "data")
-    assert result.exit_code == EXIT_USAGE
+    assert result.exit_code == EXIT_ENVIRONMENT  # the machine lacks it, not the command line
     # The one line an operator needs: what is missing, and the switch that does without it.
     assert "tesseract is not installed" in result.output and "--no-cross-check" in result.output
     assert not (tmp_path / "out" / "records.jsonl").exists()
@@ -190,7 +201,7 @@ def test_a_missing_primary_engine_stops_the_run_too(no_tesseract: None, tmp_path
     blank_png(tmp_path / "blank.png")
     result = ingest([tmp_path / "blank.png"], tmp_path / "out", tmp_path / "data", "--engine", "tesseract",
                     "--no-cross-check")
-    assert result.exit_code == EXIT_USAGE
+    assert result.exit_code == EXIT_ENVIRONMENT
     assert "tesseract is not installed" in result.output and "--no-cross-check" not in result.output
 
 
@@ -258,3 +269,51 @@ def test_export_command_writes_csv_with_a_bom(tmp_path) -> None:
         assert (tmp_path / "x" / name).read_bytes().startswith(b"\xef\xbb\xbf")
     bad = CliRunner().invoke(app, ["export", "--data-dir", str(data), "--format", "docx", "--out", str(tmp_path / "y")])
     assert bad.exit_code == 2
+
+
+def test_a_document_without_facts_is_said_plainly(prefect_harness: None, tmp_path: Path) -> None:
+    blank_png(tmp_path / "blank.png")
+    result = ingest([tmp_path / "blank.png"], tmp_path / "out", tmp_path / "data", "--json", "--no-cross-check")
+    assert result.exit_code == EXIT_OK, result.output
+    summary = json.loads(result.stdout[result.stdout.index("{"):])
+    (line,) = summary["documents"]
+    assert (line["outcome"], line["facts"], line["tables"]) == ("processed", 0, 0)
+    assert line["note"] and summary["totals"]["without_facts"] == 1
+
+
+def test_an_inbox_run_logs_a_line_per_file_rejects_as_warnings(prefect_harness: None, budget_pdf: bytes,
+                                                               tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import logging
+
+    from flows.serve import watch_inbox
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "notes.txt").write_text("not a disclosure", encoding="utf-8")
+    (inbox / "budget.pdf").write_bytes(budget_pdf)
+    import flows.serve
+
+    # The run logger watch_inbox writes to, as a plain logger with a handler of our own (Prefect's
+    # dictConfig at the flow's start replaces the root handlers, caplog's among them).
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = records.append  # type: ignore[method-assign]
+    logger = logging.getLogger("test.inbox")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+
+    def run_logger() -> logging.Logger:
+        logger.disabled = False  # dictConfig also disables loggers it did not make
+        return logger
+
+    monkeypatch.setattr(flows.serve, "get_run_logger", run_logger)
+    try:
+        rows = watch_inbox(str(inbox), data_dir=str(tmp_path / "data"), settle_seconds=0, cross_check=False)
+    finally:
+        logger.removeHandler(handler)
+    assert {r.name: r.outcome for r in rows} == {"budget.pdf": "processed", "notes.txt": "rejected: not_a_document"}
+    by_file = {name: [rec for rec in records if rec.getMessage().startswith(f"{name}:")]
+               for name in ("budget.pdf", "notes.txt")}
+    assert [rec.levelno for rec in by_file["notes.txt"]] == [logging.WARNING]  # with its code, never ERROR
+    assert [rec.levelno for rec in by_file["budget.pdf"]] == [logging.INFO]
+    assert not [rec for rec in records if rec.levelno >= logging.ERROR]  # nor anything else at ERROR

@@ -193,7 +193,7 @@ def test_an_operator_reviews_corrects_undoes_and_accepts(browser, served: Served
     actions = page.locator("#audit td.action").all_inner_texts()
     assert [a.split()[0] for a in actions] == ["accept", "correct", "undo", "correct"]
     assert set(page.locator("#audit td.actor").all_inner_texts()) == {"alice"}
-    (facts_csv, _) = export(served.url, "csv", tmp_path / "export")
+    facts_csv = export(served.url, "csv", tmp_path / "export")[0]  # then tables and the pivots
     with facts_csv.open(encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
     (corrected,) = [r for r in rows if r["code"] == "2010101" and r["column"] == "基本支出"]

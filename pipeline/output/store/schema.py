@@ -10,6 +10,7 @@ schema; ``tests/pipeline/test_store.py`` checks that the two never drift.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -22,6 +23,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    Numeric,
     String,
     Text,
     UniqueConstraint,
@@ -50,6 +52,10 @@ VALUE_KINDS = ("number", "text")
 REVIEW_ACTIONS = ("accept", "correct", "reject", "undo", "carry")
 # What an operator decided about a fact (facts.review_state; NULL: nobody has yet).
 REVIEW_STATES = ("accepted", "corrected", "not_a_fact")
+
+# An exact decimal: NUMERIC on PostgreSQL; on SQLite, which has no exact decimal type (its NUMERIC
+# affinity stores a float), the decimal's text, which CAST(... AS NUMERIC) reads in a query.
+EXACT_DECIMAL = Numeric(asdecimal=True).with_variant(Text(), "sqlite")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -81,6 +87,9 @@ class DocumentRow(Base):
     pages_processed: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16))
     ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Migration 0004: whose budget and which year (pipeline.interpret.identity), as its facts say.
+    fiscal_year: Mapped[int | None] = mapped_column(Integer)
+    department: Mapped[str | None] = mapped_column(Text)
 
 
 class PageRow(Base):
@@ -118,6 +127,7 @@ class TableRow(Base):
     page_image: Mapped[str | None] = mapped_column(Text)
     # Migration 0005: the kept upright page image (page_images.sha256).
     page_image_sha256: Mapped[str | None] = mapped_column(String(64))
+    header_rows: Mapped[int | None] = mapped_column(Integer)  # migration 0004; None for forms
 
 
 class CellRow(Base):
@@ -189,6 +199,11 @@ class FactRow(Base):
     reviewed_by: Mapped[str | None] = mapped_column(Text)
     reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     version: Mapped[int] = mapped_column(Integer, server_default="1", default=1)
+    # Migration 0004, the analysts' fields of the record (models.Fact).
+    fiscal_year: Mapped[int | None] = mapped_column(Integer)
+    department: Mapped[str | None] = mapped_column(Text)
+    column_key: Mapped[str | None] = mapped_column(Text)
+    amount_yuan: Mapped[Any] = mapped_column(EXACT_DECIMAL, nullable=True)
 
 
 class ReviewEventRow(Base):

@@ -43,6 +43,7 @@ from models import DocumentResult
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 DB_FILE_NAME = "yusuan.sqlite"
+POSTGRES_CONNECT_TIMEOUT_S = 10
 
 
 def default_url(data_dir: Path) -> str:
@@ -113,6 +114,9 @@ def create_store_engine(url: str) -> Engine:
             options["connect_args"] = {"check_same_thread": False}
         else:
             options["connect_args"] = {"timeout": 30}
+    elif parsed.get_backend_name() == "postgresql" and "connect_timeout" not in parsed.query:
+        # An unreachable server is reported in seconds, not after the system's TCP timeout (minutes).
+        options["connect_args"] = {"connect_timeout": POSTGRES_CONNECT_TIMEOUT_S}
     engine = create_engine(parsed, **options)
     if parsed.get_backend_name() == "sqlite":
         _configure_sqlite(engine)
@@ -157,6 +161,9 @@ def _document_row(document: DocumentInfo, result: DocumentResult, pipeline_versi
         pages_processed=result.pages_processed,
         status="partial" if result.failures else "processed",
         ingested_at=_now(),
+        # One decision per document (pipeline.interpret.identity): every fact carries the same.
+        fiscal_year=result.facts[0].fiscal_year if result.facts else None,
+        department=result.facts[0].department if result.facts else None,
     )
 
 
@@ -190,6 +197,7 @@ def _table_row(document_id: int, ordinal: int, table: TableRecord) -> TableRow:
         continued=table.continued,
         page_image=table.page_image,
         page_image_sha256=table.page_image_sha256,
+        header_rows=table.header_rows,
     )
 
 
@@ -271,7 +279,18 @@ def _fact_row(document_id: int, ordinal: int, fact: Fact, table_id: int | None) 
         reviewed_by=fact.review.by if fact.review is not None else None,
         reviewed_at=fact.review.at if fact.review is not None else None,
         version=1,
+        fiscal_year=fact.fiscal_year,
+        department=fact.department,
+        column_key=fact.column_key,
+        amount_yuan=fact.amount_yuan,
     )
+
+
+def _decimal_text(value: object) -> str | None:
+    """An EXACT_DECIMAL read back: text on SQLite, a Decimal on PostgreSQL; the record's string either way."""
+    if value is None or isinstance(value, str):
+        return value
+    return format(value, "f")
 
 
 def _fact_model(row: FactRow, document: DocumentRow) -> Fact:
@@ -303,12 +322,38 @@ def _fact_model(row: FactRow, document: DocumentRow) -> Fact:
         "evidence": row.evidence,
         "review": ({"action": row.review_state, "by": row.reviewed_by, "at": row.reviewed_at}
                    if row.review_state is not None else None),
+        "fiscal_year": row.fiscal_year,
+        "department": row.department,
+        "column_key": row.column_key,
+        "amount_yuan": _decimal_text(row.amount_yuan),
     })
 
 
 def _is_a_fact() -> Any:
     """Facts an operator has not said are no facts ("not a fact" rows stay stored, but not emitted)."""
     return or_(FactRow.review_state.is_(None), FactRow.review_state != "not_a_fact")
+
+
+def _table_model(row: TableRow, cells: list[CellRow], document: DocumentRow) -> TableRecord:
+    """A stored table as tables.jsonl has it, validated again on the way out."""
+    return TableRecord(
+        document=document.sha256,
+        source=document.source,
+        page=row.page,
+        table=row.kind,  # type: ignore[arg-type]
+        title=row.title,
+        unit=row.unit,
+        bbox=row.bbox,
+        n_rows=row.n_rows,
+        n_cols=row.n_cols,
+        cells=[TableCell(row=c.row, col=c.col, row_span=c.row_span, col_span=c.col_span, text=c.text,
+                         confidence=c.confidence, bbox=c.bbox) for c in cells],
+        html=row.html,
+        continued=row.continued,
+        page_image=row.page_image,
+        page_image_sha256=row.page_image_sha256,
+        header_rows=row.header_rows,
+    )
 
 
 def _check_same_document(result: DocumentResult) -> None:
@@ -374,6 +419,31 @@ def _find_document(session: Session, sha256: str, pipeline_version: str | None) 
     return session.scalars(query.order_by(DocumentRow.id.desc()).limit(1)).first()
 
 
+def stored_facts(session: Session, sha256: str, pipeline_version: str | None) -> list[Fact]:
+    """:meth:`Store.facts_for` in a session the caller holds (an export reads in one transaction)."""
+    document = _find_document(session, sha256, pipeline_version)
+    if document is None:
+        return []
+    rows = session.scalars(
+        select(FactRow).where(FactRow.document_id == document.id, _is_a_fact()).order_by(FactRow.ordinal))
+    return [_fact_model(row, document) for row in rows]
+
+
+def stored_tables(session: Session, sha256: str, pipeline_version: str | None) -> list[TableRecord]:
+    """:meth:`Store.tables_for` in a session the caller holds."""
+    document = _find_document(session, sha256, pipeline_version)
+    if document is None:
+        return []
+    tables = list(session.scalars(
+        select(TableRow).where(TableRow.document_id == document.id).order_by(TableRow.ordinal)))
+    cells: dict[int, list[CellRow]] = {t.id: [] for t in tables}
+    if tables:
+        query = select(CellRow).where(CellRow.table_id.in_(list(cells))).order_by(CellRow.table_id, CellRow.id)
+        for cell in session.scalars(query):
+            cells[cell.table_id].append(cell)
+    return [_table_model(t, cells[t.id], document) for t in tables]
+
+
 class Store:
     """The ingest database. Owns its engine; close it (or use ``with``) when done."""
 
@@ -422,15 +492,7 @@ class Store:
     def facts_for(self, sha256: str, pipeline_version: str | None = None) -> list[Fact]:
         """A file's facts in document order: of ``pipeline_version``, or of its latest stored version."""
         with self._sessions() as session:
-            document = _find_document(session, sha256, pipeline_version)
-            if document is None:
-                return []
-            rows = session.scalars(
-                select(FactRow)
-                .where(FactRow.document_id == document.id, _is_a_fact())
-                .order_by(FactRow.ordinal)
-            )
-            return [_fact_model(row, document) for row in rows]
+            return stored_facts(session, sha256, pipeline_version)
 
     def label_aliases(self) -> list[LabelAlias]:
         """The labels operators corrected and nobody revoked, oldest first (pipeline.check.aliases)."""
@@ -444,6 +506,10 @@ class Store:
     def session(self) -> Session:
         """A session on the store's engine, for the review workbench's queries and decisions."""
         return self._sessions()
+    def tables_for(self, sha256: str, pipeline_version: str | None = None) -> list[TableRecord]:
+        """A file's tables as printed, in document order: of ``pipeline_version``, or of its latest version."""
+        with self._sessions() as session:
+            return stored_tables(session, sha256, pipeline_version)
 
     def count_facts(self) -> int:
         """Fact rows across all documents and versions."""

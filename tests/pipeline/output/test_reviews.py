@@ -93,7 +93,7 @@ def test_a_correction_is_audited_closes_the_identities_and_undo_reopens_them(sto
         assert (event.actor, event.action, event.before["value"], event.after["value"]) == (
             "alice", "correct", "870.60", "830.50")
     # The export and the records carry the operator's value and say so.
-    (facts_csv, _) = export(db_url, "jsonl", tmp_path / "export")
+    facts_csv = export(db_url, "jsonl", tmp_path / "export")[0]  # then tables and the pivots
     exported = [line for line in facts_csv.read_text(encoding="utf-8").splitlines() if '"2010101"' in line
                 and "基本支出" in line]
     assert '"value": "830.50"' in exported[0] and '"review": "corrected"' in exported[0]

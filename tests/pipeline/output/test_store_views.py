@@ -50,6 +50,11 @@ def summary_facts() -> list[Fact]:
     ]
 
 
+def as_json(values: Any) -> Any:
+    """v_fact_wide.values: a json value on PostgreSQL (since 0004), SQLite's JSON text on SQLite."""
+    return values if isinstance(values, dict) else json.loads(values)
+
+
 def wide_rows(store: Store, where: str = "") -> dict[tuple[str, str], Any]:
     with store.engine.connect() as connection:
         query = f"SELECT * FROM v_fact_wide {where} ORDER BY document_id, row_ordinal"
@@ -70,19 +75,19 @@ def test_v_fact_wide_one_row_per_row_key(store: Store) -> None:
         ("expenditure_summary", "合计"), ("expenditure_summary", "201"), ("expenditure_summary", "备注")]
 
     total = rows["expenditure_summary", "合计"]
-    assert json.loads(total.values) == {
+    assert as_json(total.values) == {
         "2025年预算数/合计": "2272.82", "2025年预算数/基本支出": "242.32", "2025年预算数/项目支出": "2030.50"}
     assert total.code is None and total.first_label == "合计"
     assert (total.n_values, total.n_needs_review, total.unit) == (3, 1, "万元")
     assert total.source == SOURCE and total.document == SHA and total.is_latest == 1
 
     gps = rows["expenditure_summary", "201"]
-    assert json.loads(gps.values) == {"2025年预算数/合计": "100.00", "2025年预算数/基本支出": "60.00"}
+    assert as_json(gps.values) == {"2025年预算数/合计": "100.00", "2025年预算数/基本支出": "60.00"}
     assert gps.code == "201" and json.loads(gps.labels) == ["一般公共服务支出"]
     assert (gps.first_page, gps.n_values) == (2, 2)
     assert "一般公共服务支出" in gps.labels  # readable Chinese, not \\u escapes
 
-    assert json.loads(rows["expenditure_summary", "备注"].values) == {"说明": "无"}
+    assert as_json(rows["expenditure_summary", "备注"].values) == {"说明": "无"}
 
 
 def test_v_fact_wide_keeps_versions_apart(store: Store) -> None:
@@ -92,7 +97,7 @@ def test_v_fact_wide_keeps_versions_apart(store: Store) -> None:
     new = wide_rows(store, "WHERE is_latest = 1")
     assert len(old) == 5 and all(r.is_latest == 0 for r in old.values())
     assert list(new) == [("expenditure_summary", "合计")]
-    assert json.loads(new["expenditure_summary", "合计"].values) == {"2025年预算数/合计": "2300.00"}
+    assert as_json(new["expenditure_summary", "合计"].values) == {"2025年预算数/合计": "2300.00"}
 
 
 def test_v_fact_wide_gov_code(store: Store) -> None:

@@ -17,7 +17,7 @@ The views are left alone: they read ``facts``' value, status and reasons, which 
 so they show the operator's values without being redefined.
 
 Revision ID: 0005
-Revises: 0003 (chained after 0004 at merge)
+Revises: 0004
 Create Date: 2025-01-05
 """
 
@@ -29,7 +29,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0005"
-down_revision: str | None = "0003"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
