@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -36,6 +37,35 @@ def configure_prefect(data_dir: Path) -> None:
     os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
 
 
+def start_prefect_early() -> threading.Thread:
+    """Import Prefect and the ingest flow, and start Prefect's temporary server, in a thread: seconds
+    of imports here and of the server's own start (a process importing Prefect's server, its database
+    made), spent while this process opens its store and the page workers load their engines.
+
+    Join the thread before anything else imports Prefect: two threads importing one package at
+    once can each meet the other's half-imported modules.  No server is started when an API URL is
+    set (a real server) or ephemeral mode is off; a failure to start is met again, and reported, by
+    the flow.
+    """
+    def start() -> None:
+        import flows.ingest  # noqa: F401 - Prefect and the flow, imported while the main thread works
+        from prefect.settings import get_current_settings
+
+        current = get_current_settings()
+        if current.api.url or not current.server.ephemeral.enabled:
+            return
+        from prefect.server.api.server import SubprocessASGIServer
+
+        try:
+            SubprocessASGIServer().start()
+        except Exception:  # noqa: BLE001 - the flow's own start says what went wrong
+            pass
+
+    thread = threading.Thread(target=start, name="prefect-start", daemon=True)
+    thread.start()
+    return thread
+
+
 def _require_engines(settings: Settings) -> None:
     """Refuse to start (usage error) when an engine the run needs is not installed."""
     from pipeline.ocr import OcrEngineError
@@ -59,8 +89,8 @@ DEBUG_DIR_HELP = ("Write a picture of each page read to this folder: ruling line
 VERBOSE_HELP = "Say what the pipeline decides: -v stages and tables, -vv every decision (orientation, grids, kinds, corrections)."
 
 
-def _configure_logging(verbose: int) -> None:
-    """The pipeline's decisions on stderr: INFO with -v, DEBUG with -vv; warnings otherwise."""
+def _configure_logging(verbose: int) -> int:
+    """The pipeline's decisions on stderr: INFO with -v, DEBUG with -vv; warnings otherwise (the level)."""
     import logging
 
     from rich.logging import RichHandler
@@ -70,10 +100,13 @@ def _configure_logging(verbose: int) -> None:
     logger.setLevel(level)
     if not any(isinstance(h, RichHandler) for h in logger.handlers):
         logger.addHandler(RichHandler(console=console, show_path=False))
+    return level
 
 
 DASK_HELP = ("Run page tasks on Dask: the address of a running scheduler (tcp://host:8786), "
              "or local:N for a LocalCluster of N worker processes. Default: in this process.")
+WORKERS_HELP = ("Worker processes reading pages (default: one per core on a multi-core machine; "
+                "0: pages read in this process).  Ignored with --dask.")
 CROSS_CHECK_HELP = ("Read prose, project names and indicator values a second time with the other OCR engine; "
                     "agreement feeds the confidence. Off: faster, and doubtful text is found less often.")
 
@@ -91,6 +124,7 @@ def ingest(
     cross_check: Annotated[bool, typer.Option("--cross-check/--no-cross-check", help=CROSS_CHECK_HELP)] = True,
     debug_dir: Annotated[Optional[Path], typer.Option("--debug-dir", help=DEBUG_DIR_HELP)] = None,
     verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help=VERBOSE_HELP)] = 0,
+    workers: Annotated[Optional[int], typer.Option("--workers", min=0, help=WORKERS_HELP)] = None,
 ) -> None:
     """Ingest disclosures; exit 0 when all were processed, 1 when some were rejected.
 
@@ -99,27 +133,49 @@ def ingest(
         console.print(f"[red]unknown engine {engine!r}[/red]")
         raise typer.Exit(EXIT_USAGE)
     settings = Settings(ocr_engine=engine, render_dpi=dpi, data_dir=data_dir, cross_check=cross_check)
-    _configure_logging(verbose)
+    log_level = _configure_logging(verbose)
     _require_engines(settings)
+    from flows.pool import PagePool, default_workers
+
+    # Made first: its workers load their engines while Prefect starts (both take seconds).
+    n_workers = 0 if dask else (default_workers() if workers is None else workers)
+    pool = PagePool(n_workers, settings, log_level) if n_workers else None
     configure_prefect(data_dir)
-    from flows.ingest import dask_worker_count, ingest_flow, make_task_runner
+    prefect_start = start_prefect_early()
+    try:
+        _ingest(paths, out, settings, db, data_dir, no_db, dask, debug_dir, pool, prefect_start)
+    finally:
+        if pool is not None:
+            pool.close()
+
+
+def _ingest(paths: list[Path], out: Path, settings: Settings, db: str | None, data_dir: Path, no_db: bool,
+            dask: str | None, debug_dir: Path | None, pool, prefect_start: threading.Thread) -> None:
     from flows.sink import OutputSink
+
+    inputs = list(iter_inputs(paths))
+    store = None if no_db else _open_store(db, data_dir)
+    prefect_start.join()
+    from prefect.task_runners import ThreadPoolTaskRunner
+
+    from flows.ingest import dask_worker_count, ingest_flow, make_task_runner
 
     try:
         runner_ = make_task_runner(dask)
     except ValueError as exc:
         console.print(f"[red]--dask: {exc}[/red]")
         raise typer.Exit(EXIT_USAGE) from exc
+    if pool is not None:
+        # One task-runner thread per worker, and pages submitted ahead, keep every worker busy.
+        runner_ = ThreadPoolTaskRunner(max_workers=pool.workers)
     flow = ingest_flow if runner_ is None else ingest_flow.with_options(task_runner=runner_)
-    prefetch = 0 if runner_ is None else 2 * dask_worker_count(dask)
-    inputs = list(iter_inputs(paths))
-    store = None if no_db else _open_store(db, data_dir)
+    prefetch = 2 * pool.workers if pool is not None else (0 if not dask else 2 * dask_worker_count(dask))
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console, transient=True) as progress:
         sink = OutputSink(out, store, progress, n_documents=len(inputs))
         try:
             outcome = flow(inputs, settings, str(data_dir / "catalogs"), sink, prefetch,
-                           str(debug_dir) if debug_dir is not None else None)
+                           str(debug_dir) if debug_dir is not None else None, pool)
         finally:
             sink.close()
     _print_summary(outcome.results, outcome.rejections, outcome.unchanged)
