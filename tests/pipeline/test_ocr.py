@@ -68,9 +68,9 @@ def test_checking_an_unknown_engine_is_an_engine_error() -> None:
 
 
 def test_a_missing_tesseract_program_is_an_engine_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import pytesseract
+    import pipeline.ocr.tesseract
 
-    monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", str(tmp_path / "no-such-tesseract"))
+    monkeypatch.setattr(pipeline.ocr.tesseract, "TESSERACT_CMD", str(tmp_path / "no-such-tesseract"))
     with pytest.raises(OcrEngineError, match="apt-get install tesseract-ocr"):
         check_engine("tesseract")
     with pytest.raises(OcrEngineError):
