@@ -105,6 +105,8 @@ def _configure_logging(verbose: int) -> int:
 
 DASK_HELP = ("Run page tasks on Dask: the address of a running scheduler (tcp://host:8786), "
              "or local:N for a LocalCluster of N worker processes. Default: in this process.")
+TEXT_LAYER_HELP = ("Read born-digital PDF pages from their own text layer (exact, no OCR) when it passes the "
+                   "checks (no mojibake, not another tool's invisible OCR, matches the ink); off: OCR every page.")
 WORKERS_HELP = ("Worker processes reading pages (default: one per core on a multi-core machine; "
                 "0: pages read in this process).  Ignored with --dask.")
 CROSS_CHECK_HELP = ("Read prose, project names and indicator values a second time with the other OCR engine; "
@@ -125,6 +127,7 @@ def ingest(
     debug_dir: Annotated[Optional[Path], typer.Option("--debug-dir", help=DEBUG_DIR_HELP)] = None,
     verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help=VERBOSE_HELP)] = 0,
     workers: Annotated[Optional[int], typer.Option("--workers", min=0, help=WORKERS_HELP)] = None,
+    text_layer: Annotated[bool, typer.Option("--text-layer/--no-text-layer", help=TEXT_LAYER_HELP)] = True,
 ) -> None:
     """Ingest disclosures; exit 0 when all were processed, 1 when some were rejected.
 
@@ -132,7 +135,8 @@ def ingest(
     if engine not in ("rapidocr", "tesseract"):
         console.print(f"[red]unknown engine {engine!r}[/red]")
         raise typer.Exit(EXIT_USAGE)
-    settings = Settings(ocr_engine=engine, render_dpi=dpi, data_dir=data_dir, cross_check=cross_check)
+    settings = Settings(ocr_engine=engine, render_dpi=dpi, data_dir=data_dir, cross_check=cross_check,
+                        text_layer=text_layer)
     log_level = _configure_logging(verbose)
     _require_engines(settings)
     from flows.pool import PagePool, default_workers

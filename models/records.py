@@ -115,6 +115,9 @@ class Fact(_Frozen):
     # 一般公共预算安排基本支出分经济科目表: the row's 政府预算支出经济分类 code (``code`` holds
     # the 部门预算支出经济分类 one), when its second name column matches the catalog.
     gov_code: str | None = None
+    # How the value was read: "text_layer" (a born-digital page's own text, no OCR) or the OCR
+    # engine that read it ("rapidocr", "tesseract"); None where nothing says.
+    read_by: str | None = None
 
 
 class TableCell(_Frozen):

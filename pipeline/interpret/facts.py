@@ -43,6 +43,7 @@ class DraftFact:
     gov_code: str | None = None  # economic rows: the 政府预算支出经济分类 code
     checks_passed: int = 0  # arithmetic identities this cell satisfies (pipeline.check.validate)
     checks_failed: int = 0  # ... and breaks
+    read_by: str = ""  # how the value cell was read (models.GridCell.read_by)
 
 
 def with_unread_mark_reasons(drafts: Iterable[DraftFact]) -> list[DraftFact]:
@@ -127,6 +128,7 @@ def _fact(index: int, table: ResolvedTable, cell: GridCell, code: str | None, la
         evidence=combine(c.evidence for c in (cell, *evidence_cells) if c is not None),
         bbox=_fraction_box(table, cell),
         reasons=reasons,
+        read_by=cell.read_by,
     )
 
 

@@ -60,4 +60,5 @@ def finish(draft: DraftFact, document: DocumentIdentity, accept_threshold: float
         code_source=draft.code_source,  # type: ignore[arg-type]
         form=draft.form,
         gov_code=draft.gov_code,
+        read_by=draft.read_by or None,
     )

@@ -267,4 +267,5 @@ def draft(place: Place, cell: GridCell, labels: Sequence[Label], column: str, va
         bbox=cell.bbox.scaled(1.0 / page.width, 1.0 / page.height),
         reasons=reasons,
         form=subject,
+        read_by=cell.read_by,
     )
