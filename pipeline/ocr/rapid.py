@@ -57,6 +57,12 @@ class RapidOcrEngine:
     already told us.  Lines are recognised in batches (one onnxruntime call for
     many lines), grouped by padded width so that no line is read differently
     from how it would be read alone.
+
+    onnxruntime, not OpenVINO: on 345 line images of three harsh pages OpenVINO took a third of
+    the CPU time (3.8 s against 10.8 s, one thread each) but held 800 MB against 390 MB per
+    process, growing with every new line width, and read one more fact of the four sample scans
+    wrong (BENCHMARKS.md, speed).  With one worker per core, one thread each: two onnxruntime
+    threads took 1.5x the CPU time of one for the same lines.
     """
 
     name = "rapidocr"
