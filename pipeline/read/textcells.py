@@ -9,6 +9,7 @@ wrapped lines of one cell without a separator, Latin words with a space.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -87,11 +88,34 @@ def join_lines(texts: Sequence[str]) -> str:
 def fill_grid(grid: Grid, glyphs: Sequence[Glyph]) -> Grid:
     """The grid with every cell's text taken from the glyphs centred in it.  The cells keep the
     default evidence: a score of 1.0, no second reading, no unexplained ink (the text is exact)."""
+    by_cell = _glyphs_by_cell(grid, glyphs)
     cells = []
-    for cell in grid.cells:
-        text = join_lines([line_text(line) for line in lines_of(glyphs_in(glyphs, cell.bbox))])
+    for index, cell in enumerate(grid.cells):
+        text = join_lines([line_text(line) for line in lines_of(by_cell.get(index, []))])
         cells.append(replace(cell, text=text, blank=not text, read_by=READ_BY))
     return replace(grid, cells=tuple(cells))
+
+
+def _glyphs_by_cell(grid: Grid, glyphs: Sequence[Glyph]) -> dict[int, list[Glyph]]:
+    """Each glyph under the (first) cell whose box holds its centre, found through the grid slot the
+    centre falls in (a page has thousands of glyphs and hundreds of cells)."""
+    slot_cell: dict[tuple[int, int], int] = {}
+    for index, cell in enumerate(grid.cells):
+        for row in range(cell.row, cell.row + cell.row_span):
+            for col in range(cell.col, cell.col + cell.col_span):
+                slot_cell.setdefault((row, col), index)
+    out: dict[int, list[Glyph]] = {}
+    for glyph in glyphs:
+        x, y = glyph.bbox.center
+        slot = (bisect_right(grid.row_edges, y) - 1, bisect_right(grid.col_edges, x) - 1)
+        index = slot_cell.get(slot)
+        candidates = [index] if index is not None and grid.cells[index].bbox.contains_point(x, y) else []
+        if not candidates and grid.bbox.contains_point(x, y):
+            # Near an edge a cell's box and its slot can disagree by a pixel: ask every cell.
+            candidates = [i for i, cell in enumerate(grid.cells) if cell.bbox.contains_point(x, y)][:1]
+        for i in candidates:
+            out.setdefault(i, []).append(glyph)
+    return out
 
 
 def phrases_in(glyphs: Sequence[Glyph], box: BBox, char_height: float,
