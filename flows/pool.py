@@ -67,6 +67,11 @@ def _read(ref: PageRef, settings: Settings) -> PageResult | PageFailure:
         return PageFailure(page=ref.number, category=str(exc.code), message=exc.message)
 
 
+def _key(ref: PageRef, settings: Settings) -> tuple[str, int, str]:
+    """What a page's reading depends on (as the page task's cache key: the bytes, not the name)."""
+    return ref.sha256, ref.index, settings.model_dump_json(exclude={"data_dir"})
+
+
 def _started() -> None:
     """A no-op job: submitting one per worker makes the pool start every worker now."""
 
@@ -89,9 +94,21 @@ class PagePool(LocalOnly):
                                              initializer=_warm, initargs=(settings, log_level))
         # The executor starts a worker only for a job no idle worker can take: one job each starts them all.
         self._started: list[Future] = [self._executor.submit(_started) for _ in range(workers)]
+        self._ahead: dict[tuple[str, int, str], Future] = {}
+
+    def read_ahead(self, ref: PageRef, settings: Settings) -> None:
+        """Start reading a page now, before anyone asks (the CLI does while Prefect starts); the
+        page task that asks later gets this reading.  A page asked for by no task is read in vain,
+        never wrongly: a reading depends on the page and the settings alone."""
+        key = _key(ref, settings)
+        if key not in self._ahead:
+            self._ahead[key] = self._executor.submit(_read, ref, settings)
 
     def read(self, ref: PageRef, settings: Settings) -> PageResult | PageFailure:
-        return self._executor.submit(_read, ref, settings).result()
+        future = self._ahead.pop(_key(ref, settings), None)
+        if future is None:
+            future = self._executor.submit(_read, ref, settings)
+        return future.result()
 
     def close(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)

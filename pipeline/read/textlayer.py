@@ -66,7 +66,10 @@ class TextLayer:
 
 def read_text_layer(path: Path, index: int, dpi: float) -> TextLayer:
     """The text layer of page ``index`` (0-based) with glyph boxes in pixels at ``dpi``."""
-    pdf = pdfium.PdfDocument(str(path))
+    try:
+        pdf = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError:
+        return TextLayer(glyphs=())  # no layer to read: rendering the page says what is wrong with it
     try:
         page = pdf[index]
         try:
