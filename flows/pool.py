@@ -48,7 +48,7 @@ def _warm(settings: Settings, log_level: int) -> None:
         logger = logging.getLogger("pipeline")
         logger.setLevel(log_level)
         handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(levelname)-8s %(message)s (worker %(process)d)"))
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-8s %(message)s (worker %(process)d)"))
         logger.addHandler(handler)
 
     _worker_engine(settings.ocr_engine)
