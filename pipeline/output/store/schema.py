@@ -168,6 +168,8 @@ class FactRow(Base):
     form: Mapped[str | None] = mapped_column(Text)
     # Last because migration 0003 appended it; ``code`` holds the 部门 classification's code.
     gov_code: Mapped[str | None] = mapped_column(String(32))
+    # How the value was read (Fact.read_by); last because migration 0004 appended it.
+    read_by: Mapped[str | None] = mapped_column(String(16))
 
 
 class ReviewEventRow(Base):

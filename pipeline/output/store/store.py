@@ -249,6 +249,7 @@ def _fact_row(document_id: int, ordinal: int, fact: Fact, table_id: int | None) 
         bbox=list(fact.bbox),
         form=fact.form,
         gov_code=fact.gov_code,
+        read_by=fact.read_by,
     )
 
 
@@ -274,6 +275,7 @@ def _fact_model(row: FactRow, document: DocumentRow) -> Fact:
         "form": row.form,
         "code_source": row.code_source,
         "gov_code": row.gov_code,
+        "read_by": row.read_by,
     })
 
 
