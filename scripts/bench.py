@@ -11,7 +11,8 @@ its output, and img2table with Tesseract.  Born-digital files (default: both dep
 and camelot lattice alone.  The peers run in .venv-bench (scripts/setup_bench.sh).
 
 Each row is one process (or OCRmyPDF's chain of them) timed from start to exit, with the peak
-resident memory of its whole process tree (psutil, sampled every ``_SAMPLE_S``).  Numeric cells
+resident memory of its whole process tree and the CPU time of all its processes (psutil,
+sampled every ``_SAMPLE_S``; on a machine shared with other work compare CPU time, not wall).  Numeric cells
 are scored against the samples' truth grids per page: every table cell whose whole text is a
 number (NFKC, thousands commas and spaces dropped) counts, and a truth and a read cell match when
 they are on the same page with the same value (each used once): precision = matched / numbers
@@ -55,6 +56,7 @@ _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
 class Measured:
     seconds: float
     peak_rss: int  # bytes: the largest sum of resident memory over the process tree at one sample
+    cpu_seconds: float = 0.0  # user + system time of every process of the tree, as last sampled
     failed: str | None = None  # why the run did not finish cleanly
 
 
@@ -69,17 +71,21 @@ def run_measured(command: list[str], log: Path, ok_codes: Iterable[int] = (0,)) 
     """One command, timed start to exit, its process tree's peak resident memory sampled."""
     start = time.perf_counter()
     peak = 0
+    cpu: dict[int, float] = {}  # pid -> its user + system seconds when last seen
     with log.open("ab") as handle:
         process = psutil.Popen(command, stdout=handle, stderr=subprocess.STDOUT, cwd=ROOT)
         while process.poll() is None:
-            peak = max(peak, _tree_rss(process))
+            peak = max(peak, _sample_tree(process, cpu))
             time.sleep(_SAMPLE_S)
     seconds = time.perf_counter() - start
     failed = None if process.returncode in tuple(ok_codes) else f"exit {process.returncode} (see {log})"
-    return Measured(seconds=seconds, peak_rss=peak, failed=failed)
+    return Measured(seconds=seconds, peak_rss=peak, cpu_seconds=sum(cpu.values()), failed=failed)
 
 
-def _tree_rss(process: psutil.Process) -> int:
+def _sample_tree(process: psutil.Process, cpu: dict[int, float]) -> int:
+    """The tree's resident memory now; each member's CPU time so far goes into ``cpu``.
+
+    CPU time is the figure to compare on a machine shared with other work (wall time is not)."""
     total = 0
     try:
         members = [process, *process.children(recursive=True)]
@@ -87,7 +93,10 @@ def _tree_rss(process: psutil.Process) -> int:
         return 0
     for member in members:
         try:
-            total += member.memory_info().rss
+            with member.oneshot():
+                total += member.memory_info().rss
+                times = member.cpu_times()
+                cpu[member.pid] = times.user + times.system
         except psutil.Error:  # ended between listing and reading
             pass
     return total
@@ -96,7 +105,8 @@ def _tree_rss(process: psutil.Process) -> int:
 def chained(*runs: Measured) -> Measured:
     """Processes run one after another: times add, the peak is the largest one."""
     failed = next((r.failed for r in runs if r.failed), None)
-    return Measured(seconds=sum(r.seconds for r in runs), peak_rss=max(r.peak_rss for r in runs), failed=failed)
+    return Measured(seconds=sum(r.seconds for r in runs), peak_rss=max(r.peak_rss for r in runs),
+                    cpu_seconds=sum(r.cpu_seconds for r in runs), failed=failed)
 
 
 def number_key(text: str) -> Decimal | None:
@@ -226,12 +236,13 @@ class Row:
 
 def format_rows(rows: list[Row]) -> str:
     yusuan_seconds = {r.inputs: r.measured.seconds for r in rows if r.what.startswith("yusuan") and not r.measured.failed}
-    lines = ["| tool | inputs | pages | seconds | pages/min | its time ÷ yusuan's | peak RSS (MB) "
-             "| numeric P | numeric R |", "|---|---|---|---|---|---|---|---|---|"]
+    yusuan_cpu = {r.inputs: r.measured.cpu_seconds for r in rows if r.what.startswith("yusuan") and not r.measured.failed}
+    lines = ["| tool | inputs | pages | seconds | pages/min | its time ÷ yusuan's | CPU s | its CPU ÷ yusuan's "
+             "| peak RSS (MB) | numeric P | numeric R |", "|---|---|---|---|---|---|---|---|---|---|---|"]
     for row in rows:
         m = row.measured
         if m.failed:
-            lines.append(f"| {row.what} | {row.inputs} | {row.pages} | failed: {m.failed} | | | | | |")
+            lines.append(f"| {row.what} | {row.inputs} | {row.pages} | failed: {m.failed} | | | | | | | |")
             continue
         base = yusuan_seconds.get(row.inputs)
         ratio = f"{m.seconds / base:.2f}" if base else ""
@@ -240,8 +251,10 @@ def format_rows(rows: list[Row]) -> str:
             s = row.scored
             p = f"{s.matched / s.read:.3f} ({s.matched}/{s.read})" if s.read else "– (0 read)"
             r = f"{s.matched / s.truth:.3f} ({s.matched}/{s.truth})" if s.truth else ""
+        base_cpu = yusuan_cpu.get(row.inputs)
+        cpu_ratio = f"{m.cpu_seconds / base_cpu:.2f}" if base_cpu else ""
         lines.append(f"| {row.what} | {row.inputs} | {row.pages} | {m.seconds:.1f} | {60 * row.pages / m.seconds:.1f} "
-                     f"| {ratio} | {m.peak_rss / 2**20:.0f} | {p} | {r} |")
+                     f"| {ratio} | {m.cpu_seconds:.0f} | {cpu_ratio} | {m.peak_rss / 2**20:.0f} | {p} | {r} |")
     return "\n".join(lines)
 
 
@@ -288,7 +301,8 @@ def main() -> None:
         with tempfile.TemporaryDirectory(dir=args.work) as work:
             measured, _ = run_yusuan([pdf], Path(work), log)
         rows.append(Row("yusuan ingest", f"one {args.long}-page scan", args.long, measured, None))
-    print(f"{os.cpu_count()} cores; whole processes, cold start included; one run each\n")
+    print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end; whole processes, "
+          "cold start included; one run each\n")
     print(format_rows(rows))
 
 
