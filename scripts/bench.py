@@ -11,7 +11,8 @@ its output, and img2table with Tesseract.  Born-digital files (default: both dep
 and camelot lattice alone.  The peers run in .venv-bench (scripts/setup_bench.sh).
 
 Each row is one process (or OCRmyPDF's chain of them) timed from start to exit, with the peak
-resident memory of its whole process tree and the CPU time of all its processes (psutil,
+resident memory of its whole process tree (RSS, which counts a page shared by forked workers
+once per process, and PSS, which splits it among them) and the CPU time of all its processes (psutil,
 sampled every ``_SAMPLE_S``; on a machine shared with other work compare CPU time, not wall).  Numeric cells
 are scored against the samples' truth grids per page: every table cell whose whole text is a
 number (NFKC, thousands commas and spaces dropped) counts, and a truth and a read cell match when
@@ -57,6 +58,7 @@ class Measured:
     seconds: float
     peak_rss: int  # bytes: the largest sum of resident memory over the process tree at one sample
     cpu_seconds: float = 0.0  # user + system time of every process of the tree, as last sampled
+    peak_pss: int = 0  # bytes: as peak_rss, each page shared by forked processes counted once in all
     failed: str | None = None  # why the run did not finish cleanly
 
 
@@ -70,43 +72,47 @@ class Scored:
 def run_measured(command: list[str], log: Path, ok_codes: Iterable[int] = (0,)) -> Measured:
     """One command, timed start to exit, its process tree's peak resident memory sampled."""
     start = time.perf_counter()
-    peak = 0
+    peak = peak_pss = 0
     cpu: dict[int, float] = {}  # pid -> its user + system seconds when last seen
     with log.open("ab") as handle:
         process = psutil.Popen(command, stdout=handle, stderr=subprocess.STDOUT, cwd=ROOT)
         while process.poll() is None:
-            peak = max(peak, _sample_tree(process, cpu))
+            rss, pss = _sample_tree(process, cpu)
+            peak, peak_pss = max(peak, rss), max(peak_pss, pss)
             time.sleep(_SAMPLE_S)
     seconds = time.perf_counter() - start
     failed = None if process.returncode in tuple(ok_codes) else f"exit {process.returncode} (see {log})"
-    return Measured(seconds=seconds, peak_rss=peak, cpu_seconds=sum(cpu.values()), failed=failed)
+    return Measured(seconds=seconds, peak_rss=peak, cpu_seconds=sum(cpu.values()), peak_pss=peak_pss, failed=failed)
 
 
-def _sample_tree(process: psutil.Process, cpu: dict[int, float]) -> int:
-    """The tree's resident memory now; each member's CPU time so far goes into ``cpu``.
+def _sample_tree(process: psutil.Process, cpu: dict[int, float]) -> tuple[int, int]:
+    """The tree's resident memory now, as RSS and as PSS; each member's CPU time so far goes into ``cpu``.
 
     CPU time is the figure to compare on a machine shared with other work (wall time is not)."""
-    total = 0
+    total = proportional = 0
     try:
         members = [process, *process.children(recursive=True)]
     except psutil.Error:
-        return 0
+        return 0, 0
     for member in members:
         try:
             with member.oneshot():
-                total += member.memory_info().rss
+                memory = member.memory_full_info()
+                total += memory.rss
+                proportional += memory.pss
                 times = member.cpu_times()
                 cpu[member.pid] = times.user + times.system
         except psutil.Error:  # ended between listing and reading
             pass
-    return total
+    return total, proportional
 
 
 def chained(*runs: Measured) -> Measured:
     """Processes run one after another: times add, the peak is the largest one."""
     failed = next((r.failed for r in runs if r.failed), None)
     return Measured(seconds=sum(r.seconds for r in runs), peak_rss=max(r.peak_rss for r in runs),
-                    cpu_seconds=sum(r.cpu_seconds for r in runs), failed=failed)
+                    cpu_seconds=sum(r.cpu_seconds for r in runs), peak_pss=max(r.peak_pss for r in runs),
+                    failed=failed)
 
 
 def number_key(text: str) -> Decimal | None:
@@ -238,11 +244,11 @@ def format_rows(rows: list[Row]) -> str:
     yusuan_seconds = {r.inputs: r.measured.seconds for r in rows if r.what.startswith("yusuan") and not r.measured.failed}
     yusuan_cpu = {r.inputs: r.measured.cpu_seconds for r in rows if r.what.startswith("yusuan") and not r.measured.failed}
     lines = ["| tool | inputs | pages | seconds | pages/min | its time ÷ yusuan's | CPU s | its CPU ÷ yusuan's "
-             "| peak RSS (MB) | numeric P | numeric R |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+             "| peak RSS (MB) | peak PSS (MB) | numeric P | numeric R |", "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for row in rows:
         m = row.measured
         if m.failed:
-            lines.append(f"| {row.what} | {row.inputs} | {row.pages} | failed: {m.failed} | | | | | | | |")
+            lines.append(f"| {row.what} | {row.inputs} | {row.pages} | failed: {m.failed} | | | | | | | | |")
             continue
         base = yusuan_seconds.get(row.inputs)
         ratio = f"{m.seconds / base:.2f}" if base else ""
@@ -254,7 +260,7 @@ def format_rows(rows: list[Row]) -> str:
         base_cpu = yusuan_cpu.get(row.inputs)
         cpu_ratio = f"{m.cpu_seconds / base_cpu:.2f}" if base_cpu else ""
         lines.append(f"| {row.what} | {row.inputs} | {row.pages} | {m.seconds:.1f} | {60 * row.pages / m.seconds:.1f} "
-                     f"| {ratio} | {m.cpu_seconds:.0f} | {cpu_ratio} | {m.peak_rss / 2**20:.0f} | {p} | {r} |")
+                     f"| {ratio} | {m.cpu_seconds:.0f} | {cpu_ratio} | {m.peak_rss / 2**20:.0f} | {m.peak_pss / 2**20:.0f} | {p} | {r} |")
     return "\n".join(lines)
 
 

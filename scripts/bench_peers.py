@@ -27,21 +27,34 @@ def camelot_tables(pdf: Path) -> list[dict]:
 
 
 def img2table_tables(pdf: Path) -> list[dict]:
-    """img2table on the rendered pages with Tesseract (chi_sim+eng, both cores), ruled tables only."""
+    """img2table on the rendered pages with Tesseract (chi_sim+eng, both cores), ruled tables only.
+
+    Page by page: img2table 2.0 raises TypeError on some pages (a word Tesseract returns as None),
+    which would lose the whole document; such a page yields no table, and is counted on stderr."""
+    import pypdfium2
     from img2table.document import PDF
     from img2table.ocr import TesseractOCR
 
     ocr = TesseractOCR(n_threads=2, lang="chi_sim+eng")
-    document = PDF(str(pdf), detect_rotation=True, pdf_text_extraction=False)
-    out = []
-    for page_index, tables in document.extract_tables(ocr=ocr, implicit_rows=False, borderless_tables=False).items():
-        for table in tables:
-            # A merged cell is the same TableCell in every slot it covers: keep it once (by its box).
-            by_box = {}
-            for row in table.content.values():
-                for cell in row:
-                    by_box[(cell.bbox.x1, cell.bbox.y1, cell.bbox.x2, cell.bbox.y2)] = cell.value or ""
-            out.append({"source": pdf.name, "page": page_index + 1, "cells": [t for t in by_box.values() if t.strip()]})
+    out, failed = [], 0
+    for page_index in range(len(pypdfium2.PdfDocument(str(pdf)))):
+        document = PDF(str(pdf), pages=[page_index], detect_rotation=True, pdf_text_extraction=False)
+        try:
+            found = document.extract_tables(ocr=ocr, implicit_rows=False, borderless_tables=False)
+        except TypeError:
+            failed += 1
+            continue
+        for index, tables in found.items():
+            for table in tables:
+                # A merged cell is the same TableCell in every slot it covers: keep it once (by its box).
+                by_box = {}
+                for row in table.content.values():
+                    for cell in row:
+                        by_box[(cell.bbox.x1, cell.bbox.y1, cell.bbox.x2, cell.bbox.y2)] = cell.value or ""
+                out.append({"source": pdf.name, "page": index + 1,
+                            "cells": [t for t in by_box.values() if t.strip()]})
+    if failed:
+        print(f"img2table failed on {failed} page(s) of {pdf.name}", file=sys.stderr)
     return out
 
 
