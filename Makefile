@@ -30,7 +30,10 @@ samples: setup
 looks: setup
 	$(PY) -m samplegen --looks all
 
+# yusuan against OCRmyPDF then camelot, img2table + Tesseract and camelot alone (born-digital), whole
+# processes on the same pages; the peers live in .venv-bench (scripts/setup_bench.sh), not in .venv.
 bench: setup
+	bash scripts/setup_bench.sh
 	$(PY) -m samplegen --if-missing
 	$(PY) scripts/bench.py
 

@@ -54,6 +54,9 @@ def configure_prefect(data_dir: Path) -> None:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
+    # The temporary server takes seconds to start, and far longer on a busy machine (its 20 s
+    # default ran out while other jobs held both cores); a run should wait for it, not fail.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 
 def _version_callback(value: bool) -> None:
@@ -172,8 +175,9 @@ JSON_HELP = "Print a machine-readable summary (JSON) on stdout instead of the ta
 CONFIG_HELP = "A TOML file of settings (default: $YUSUAN_CONFIG, else ./yusuan.toml if present)."
 
 
-def _configure_logging(verbosity: int) -> None:
-    """The pipeline's decisions on stderr: INFO with -v, DEBUG with -vv; warnings by default; -qq errors only."""
+def _configure_logging(verbosity: int) -> int:
+    """The pipeline's decisions on stderr: INFO with -v, DEBUG with -vv; warnings by default; -qq errors
+    only.  The level chosen (page workers log at it too)."""
     import logging
 
     from rich.logging import RichHandler
@@ -185,10 +189,15 @@ def _configure_logging(verbosity: int) -> None:
         logger.setLevel(level)
         if not any(isinstance(h, RichHandler) for h in logger.handlers):
             logger.addHandler(RichHandler(console=console, show_path=False))
+    return level
 
 
 DASK_HELP = ("Run page tasks on Dask: the address of a running scheduler (tcp://host:8786), "
              "or local:N for a LocalCluster of N worker processes. Default: in this process.")
+TEXT_LAYER_HELP = ("Read born-digital PDF pages from their own text layer (exact, no OCR) when it passes the "
+                   "checks (no mojibake, not another tool's invisible OCR, matches the ink); off: OCR every page.")
+WORKERS_HELP = ("Worker processes reading pages (default: one per core on a multi-core machine; "
+                "0: pages read in this process).  Ignored with --dask.")
 CROSS_CHECK_HELP = ("Read prose, project names and indicator values a second time with the other OCR engine; "
                     "agreement feeds the confidence. Off: faster, and doubtful text is found less often.")
 DB_HELP = "Database URL without a password (YUSUAN_DB; password: YUSUAN_DB_PASSWORD[_FILE]). Default: SQLite in the data folder."
@@ -211,6 +220,8 @@ def ingest(
     json_out: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
     verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help=VERBOSE_HELP)] = 0,
     quiet: Annotated[int, typer.Option("--quiet", "-q", count=True, help=QUIET_HELP)] = 0,
+    workers: Annotated[Optional[int], typer.Option("--workers", min=0, help=WORKERS_HELP)] = None,
+    text_layer: Annotated[bool, typer.Option("--text-layer/--no-text-layer", help=TEXT_LAYER_HELP)] = True,
 ) -> None:
     """Ingest disclosures. Exit 0 all processed, 1 some rejected, 2 usage, 3 environment (database, engine, Prefect).
 
@@ -224,20 +235,29 @@ def ingest(
         _check_config(config, db)
         settings = Settings(ocr_engine=config.engine, render_dpi=config.dpi, data_dir=config.data_dir,
                             cross_check=config.cross_check, accept_threshold=config.accept_threshold,
-                            page_timeout_s=config.page_timeout)
-        _configure_logging(verbosity)
+                            page_timeout_s=config.page_timeout, text_layer=text_layer)
+        log_level = _configure_logging(verbosity)
         _require_engines(settings)
+        from flows.pool import PagePool, default_workers
         from pipeline.image.intake import iter_inputs
 
         inputs = list(iter_inputs(paths))
         store = None if no_db else _open_store(config)
-        summary = _run_ingest(inputs, out, store, settings, config, debug_dir, show_progress=verbosity >= 0 and not json_out)
+        # Made first: its workers load their engines (seconds) while Prefect starts.
+        n_workers = 0 if config.dask or not inputs else (default_workers() if workers is None else workers)
+        pool = PagePool(n_workers, settings, log_level) if n_workers else None
+        try:
+            summary = _run_ingest(inputs, out, store, settings, config, debug_dir,
+                                  show_progress=verbosity >= 0 and not json_out, pool=pool)
+        finally:
+            if pool is not None:
+                pool.close()
         _report(summary, verbosity, json_out)
         raise typer.Exit(summary.exit_status)
 
 
 def _run_ingest(inputs: list[Path], out: Path, store: Any, settings: Settings, config: RunConfig,
-                debug_dir: Path | None, show_progress: bool) -> RunSummary:
+                debug_dir: Path | None, show_progress: bool, pool: Any = None) -> RunSummary:
     """The flow over ``inputs``; whatever completes is written even when Prefect fails part way."""
     from flows.sink import OutputSink
 
@@ -245,11 +265,13 @@ def _run_ingest(inputs: list[Path], out: Path, store: Any, settings: Settings, c
     fault: RunFault | None = None
     try:
         if inputs:
+            if pool is not None:
+                _read_ahead(inputs, settings, store, pool)  # the workers read while Prefect starts
             configure_prefect(config.data_dir)
             from flows.orchestration import start_orchestration
 
             start_orchestration(config.orchestration_timeout, config.orchestration_attempts)
-            fault = _flow_run(inputs, sink, settings, config, debug_dir, show_progress)
+            fault = _flow_run(inputs, sink, settings, config, debug_dir, show_progress, pool)
     except RunFault as exc:
         fault = exc
     finally:
@@ -265,18 +287,26 @@ def _run_ingest(inputs: list[Path], out: Path, store: Any, settings: Settings, c
 
 
 def _flow_run(inputs: list[Path], sink: Any, settings: Settings, config: RunConfig, debug_dir: Path | None,
-              show_progress: bool) -> RunFault | None:
+              show_progress: bool, pool: Any = None) -> RunFault | None:
+    from prefect.task_runners import ThreadPoolTaskRunner
+
     from flows.ingest import dask_worker_count, ingest_flow, make_task_runner
 
     runner_ = make_task_runner(config.dask)
+    if pool is not None:
+        # One task-runner thread per worker, and pages submitted ahead, keep every worker busy.
+        runner_ = ThreadPoolTaskRunner(max_workers=pool.workers)
     flow = ingest_flow if runner_ is None else ingest_flow.with_options(task_runner=runner_)
-    prefetch = 0 if runner_ is None else 2 * dask_worker_count(config.dask)
+    if pool is not None:
+        prefetch = 2 * pool.workers
+    else:
+        prefetch = 0 if runner_ is None else 2 * dask_worker_count(config.dask)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console, transient=True, disable=not show_progress) as progress:
         sink.attach_progress(progress, len(inputs))
         try:
             flow(inputs, settings, str(config.data_dir / "catalogs"), sink, prefetch,
-                 str(debug_dir) if debug_dir is not None else None)
+                 str(debug_dir) if debug_dir is not None else None, pool)
         except Exception as exc:  # noqa: BLE001 - Prefect's API or the flow engine failed: say it, keep what is done
             import logging
 
@@ -285,6 +315,30 @@ def _flow_run(inputs: list[Path], sink: Any, settings: Settings, config: RunConf
             return OrchestrationError(f"the run failed after {len(sink.lines)} of {len(inputs)} input(s) "
                                       f"({type(exc).__name__}: {first}); what completed is written")
     return None
+
+
+def _read_ahead(inputs: list[Path], settings: Settings, store: Any, pool: Any) -> None:
+    """Hand the first pages to the workers now, so they read while Prefect starts (seconds).
+
+    As many pages as the flow will have in flight at first; a document already stored for this
+    pipeline version (which the flow will not read) and an input intake refuses are skipped."""
+    from pipeline import PIPELINE_VERSION
+    from pipeline.errors import YusuanError
+    from pipeline.image.intake import IntakeLimits, open_document, page_refs
+
+    budget = 2 * pool.workers
+    for path in inputs:
+        try:
+            document = open_document(path, IntakeLimits(max_pixels=settings.max_page_pixels))
+        except YusuanError:
+            continue
+        if store is not None and store.has_document(document.sha256, PIPELINE_VERSION):
+            continue
+        for ref in page_refs(document)[:budget]:
+            pool.read_ahead(ref, settings)
+            budget -= 1
+        if budget <= 0:
+            return
 
 
 def _report(summary: RunSummary, verbosity: int, json_out: bool) -> None:

@@ -42,6 +42,7 @@ from pipeline.read.crosscheck import CrossCheck
 from pipeline.page import process_page
 from pipeline.engines import make_cross_check
 from pipeline.settings import Settings
+from flows.pool import PagePool
 
 PAGE_RETRY_DELAYS = [1, 5]
 
@@ -119,9 +120,11 @@ def intake_task(path: Path, max_pixels: int) -> DocumentInfo | Rejection:
 @task(name="page", retries=len(PAGE_RETRY_DELAYS), retry_delay_seconds=PAGE_RETRY_DELAYS,
       retry_condition_fn=_retry_unless_bad_input, cache_key_fn=page_cache_key, persist_result=True,
       task_run_name="page-{ref.source}-p{ref.number}")
-def page_task(ref: PageRef, settings: Settings) -> PageResult | PageFailure:
-    """One page.  A page the input itself spoils is a (cached) PageFailure; an engine fault raises,
-    so Prefect retries it, and is never cached."""
+def page_task(ref: PageRef, settings: Settings, pool: PagePool | None = None) -> PageResult | PageFailure:
+    """One page, in this process or (with ``pool``) in a worker process.  A page the input itself
+    spoils is a (cached) PageFailure; an engine fault raises, so Prefect retries it, and is never cached."""
+    if pool is not None:
+        return pool.read(ref, settings)
     try:
         return process_page(ref, settings, _engine(settings.ocr_engine), _cross_check(settings))
     except YusuanError as exc:
@@ -195,13 +198,14 @@ class _InFlight:
     pages: list[tuple[PageRef, Any]] = field(default_factory=list)  # (ref, PrefectFuture)
 
 
-def _start(path: Path, settings: Settings, is_stored: Callable[[str], bool] | None) -> _InFlight:
+def _start(path: Path, settings: Settings, is_stored: Callable[[str], bool] | None,
+           pool: PagePool | None) -> _InFlight:
     document = intake_task(path, settings.max_page_pixels)
     if isinstance(document, Rejection):
         return _InFlight(path, early=document)
     if is_stored is not None and is_stored(document.sha256):
         return _InFlight(path, document=document, early=Unchanged(document))
-    pages = [(ref, page_task.submit(ref, settings)) for ref in page_refs(document)]
+    pages = [(ref, page_task.submit(ref, settings, pool)) for ref in page_refs(document)]
     return _InFlight(path, document=document, pages=pages)
 
 
@@ -233,7 +237,8 @@ def _finish(item: _InFlight, settings: Settings, catalog_dir: str | None,
 
 @flow(name="ingest", version=PIPELINE_VERSION, log_prints=False, task_runner=ThreadPoolTaskRunner(max_workers=1))
 def ingest_flow(paths: list[Path], settings: Settings, catalog_dir: str | None = None,
-                sink: Any = None, prefetch_pages: int = 0, debug_dir: str | None = None) -> IngestOutcome:
+                sink: Any = None, prefetch_pages: int = 0, debug_dir: str | None = None,
+                pool: PagePool | None = None) -> IngestOutcome:
     """Ingest each path; ``sink`` (if given) receives each outcome, in input order, as soon as it is
     ready, so what is done is written even if a later document fails.
 
@@ -241,7 +246,8 @@ def ingest_flow(paths: list[Path], settings: Settings, catalog_dir: str | None =
     another, as OCR is CPU-bound); ``ingest_flow.with_options(task_runner=DaskTaskRunner(...))``
     spreads them over Dask workers.  ``prefetch_pages`` is how many pages may be submitted
     ahead of the document being finished (0: one document at a time), so several small
-    documents keep several workers busy.
+    documents keep several workers busy.  With ``pool`` the page tasks hand their pages to its
+    worker processes (run the flow with as many task-runner threads as the pool has workers).
     """
     on_page = getattr(sink, "on_page", None)
     is_stored = getattr(sink, "is_stored", None)
@@ -263,7 +269,7 @@ def ingest_flow(paths: list[Path], settings: Settings, catalog_dir: str | None =
             sink.accept(result)
 
     for path in paths:
-        in_flight.append(_start(path, settings, is_stored))
+        in_flight.append(_start(path, settings, is_stored, pool))
         while in_flight and sum(len(item.pages) for item in in_flight) > prefetch_pages:
             finish_first()
         while in_flight and in_flight[0].early is not None:

@@ -67,6 +67,9 @@ class GridCell:
     # matches ``text`` is ``evidence.agreement``.
     second_text: str | None = None
     evidence: Evidence = Evidence()
+    # How the text was read: "text_layer" (the PDF's own text), or the OCR engine's name
+    # ("rapidocr", "tesseract"); "" for a cell not read yet.
+    read_by: str = ""
 
     @property
     def confidence(self) -> float:

@@ -211,6 +211,9 @@ class Fact(_Frozen):
     department: str | None = None
     column_key: str | None = None
     amount_yuan: str | None = None
+    # How the value was read: "text_layer" (a born-digital page's own text, no OCR) or the OCR
+    # engine that read it ("rapidocr", "tesseract"); None where nothing says.
+    read_by: str | None = None
 
 
 class TableCell(_Frozen):

@@ -2,12 +2,15 @@
 
 render -> upright/deskew -> ruling lines -> table regions -> grids ->
 cell OCR, plus the text above each table (caption, title, 部门名称, 单位).
+A PDF page whose own text layer can be trusted takes pipeline.text_page instead
+(the same grids, the text from the layer, no OCR).
 Pages are processed one at a time and hold no state between calls.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -23,6 +26,7 @@ from pipeline.image.preprocess import binarize, binarize_for_lines, measure_char
 from pipeline.image.render import render_page
 from pipeline.image.sheet import as_paper
 from pipeline.settings import Settings
+from pipeline.read.textlayer import read_text_layer
 from pipeline.read.textlines import crop, find_lines_in_box, without_tall_ink
 
 log = logging.getLogger(__name__)
@@ -64,6 +68,16 @@ def detect_grids(gray: np.ndarray, char_height: float, settings: Settings) -> Gr
 
 def process_page(ref: PageRef, settings: Settings, engine: OcrEngine,
                  cross_check: CrossCheck | None = None) -> PageResult:
+    if ref.media_type == "pdf" and settings.text_layer:
+        # A born-digital page is read from its own text layer, when that can be trusted
+        # (pipeline.read.textlayer); any other page, and one whose layer fails a check, by OCR.
+        from pipeline.text_page import read_text_page
+
+        layer = read_text_layer(ref.path, ref.index, settings.render_dpi)
+        if layer.distrust is not None:
+            log.info("%s page %d: text layer not used (%s); read by OCR", ref.source, ref.number, layer.distrust)
+        elif layer.usable and (page := read_text_page(ref, layer, settings)) is not None:
+            return page
     image = render_page(ref, settings.render_dpi, settings.max_page_pixels, settings.page_timeout_s)
     paper, sheet = as_paper(image.pixels, image.colour, image.dpi)
     char_height = measure_char_height(binarize(paper))
@@ -75,21 +89,12 @@ def process_page(ref: PageRef, settings: Settings, engine: OcrEngine,
               char_height, len(detection.lines.horizontal) + len(detection.lines.vertical),
               ", ".join(f"{g.n_rows}x{g.n_cols}" for g in grids) or "none")
     tables = []
-    previous_bottom = 0.0
     for index, grid in enumerate(grids):
         grid = read_grid(grid, gray, text_ink, char_height, engine, settings.blank_ink_frac, cross_check)
-        context_top = max(previous_bottom, grid.bbox.y0 - _CONTEXT_MAX_CH * char_height)
-        # Titles and the 部门名称/单位 line sit over the table, not in the page margins,
-        # where scanner edges and shadows leave ink.
-        margin = 2 * char_height
-        context_box = BBox(max(0.0, grid.bbox.x0 - margin), context_top,
-                           min(float(gray.shape[1]), grid.bbox.x1 + margin), grid.bbox.y0 - 2)
-        next_top = grids[index + 1].bbox.y0 if index + 1 < len(grids) else gray.shape[0]
-        footer_box = BBox(grid.bbox.x0, grid.bbox.y1 + 2, grid.bbox.x1, min(next_top, grid.bbox.y1 + 3 * char_height))
+        context_box, footer_box = table_text_boxes(grids, index, gray.shape[1], gray.shape[0], char_height)
         context = _read_phrases(gray, text_ink, context_box, char_height, engine)
         footer = _read_phrases(gray, text_ink, footer_box, char_height, engine)
         tables.append(PageTable(grid=grid, context=context, footer=footer))
-        previous_bottom = grid.bbox.y1
     # Prose pages are read whole: their figures check the tables (pipeline.check.narrative).
     page_box = BBox(0.0, 0.0, float(gray.shape[1]), float(gray.shape[0]))
     text = () if grids else _read_phrases(gray, without_tall_ink(text_ink, char_height), page_box, char_height,
@@ -103,6 +108,23 @@ def process_page(ref: PageRef, settings: Settings, engine: OcrEngine,
         tables=tuple(tables),
         text=text,
     )
+
+
+def table_text_boxes(grids: Sequence[Grid], index: int, width: float, height: float,
+                     char_height: float) -> tuple[BBox, BBox]:
+    """Where the text of table ``index`` stands outside its grid: its title block above (down from the
+    previous table, at most _CONTEXT_MAX_CH character heights), and its notes right below."""
+    grid = grids[index]
+    previous_bottom = grids[index - 1].bbox.y1 if index > 0 else 0.0
+    context_top = max(previous_bottom, grid.bbox.y0 - _CONTEXT_MAX_CH * char_height)
+    # Titles and the 部门名称/单位 line sit over the table, not in the page margins,
+    # where scanner edges and shadows leave ink.
+    margin = 2 * char_height
+    context_box = BBox(max(0.0, grid.bbox.x0 - margin), context_top,
+                       min(float(width), grid.bbox.x1 + margin), grid.bbox.y0 - 2)
+    next_top = grids[index + 1].bbox.y0 if index + 1 < len(grids) else height
+    footer_box = BBox(grid.bbox.x0, grid.bbox.y1 + 2, grid.bbox.x1, min(next_top, grid.bbox.y1 + 3 * char_height))
+    return context_box, footer_box
 
 
 def _read_phrases(gray: np.ndarray, text_ink: np.ndarray, box: BBox, char_height: float,

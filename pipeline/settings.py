@@ -46,6 +46,9 @@ class Settings(BaseModel):
     # Read the cells nothing else can check (prose, project names, indicator values) a
     # second time with the other engine; their agreement feeds the confidence model.
     cross_check: bool = True
+    # Read a born-digital PDF page from its own text layer (no OCR) when the layer passes the checks
+    # of pipeline.read.textlayer; off: every page is OCR'd as a scan.
+    text_layer: bool = True
 
     # Matching: below this rapidfuzz score (0..100) a label is not matched.
     label_match_threshold: float = Field(default=80.0, ge=0, le=100)

@@ -1,104 +1,315 @@
-"""Speed (and cell accuracy) of the per-page stage, engines and peers side by side in one run.
+"""``make bench``: yusuan and the tools a user would pick instead, whole processes, same pages, one run.
 
-    .venv/bin/python scripts/bench.py [--pdf samples/shanyin_commerce/shanyin_commerce_harsh.pdf]
-                                      [--pages 1,3,5,9,16,20,23,29] [--engines rapidocr,rapidocr+cross,tesseract]
+    .venv/bin/python scripts/bench.py [--pages N] [--tools yusuan,ocrmypdf+camelot,img2table,camelot]
+                                      [--scans A.pdf,B.pdf] [--digital C.pdf,D.pdf] [--long 200]
 
-For each engine, every listed page goes through ``process_page`` (render, upright,
-lines, grid, cell OCR, titles) after one warm-up page; ``+cross`` adds the
-cross-check (the other engine re-reads the cells nothing else checks, the
-default of ``yusuan ingest``); the share of truth grid cells
-whose text the engine read exactly (compared after NFKC and whitespace removal, on
-cells at the same grid position) comes from the sample's truth tables.  Peers on the
-same pages: whole-page OCR with RapidOCR (detector + recogniser) and with Tesseract,
-the usual way to OCR a scan, timed only (their output has no grid to score).
-Ratios are against the fastest row of this run on this machine.
+Scans (default: the four sample scans, mild and harsh): ``yusuan ingest`` (default settings, an
+empty data folder, so Prefect's and the engines' start-up are counted), OCRmyPDF (``-l
+chi_sim+eng``, its defaults otherwise: ``--deskew --rotate-pages`` would help camelot on the harsh
+scans but doubled OCRmyPDF's time on three harsh pages, 18 s against 8 s) then camelot lattice on
+its output, and img2table with Tesseract.  Born-digital files (default: both departments' ``*_digital.pdf``): ``yusuan ingest``
+and camelot lattice alone.  The peers run in .venv-bench (scripts/setup_bench.sh).
+
+Each row is one process (or OCRmyPDF's chain of them) timed from start to exit, with the peak
+resident memory of its whole process tree (RSS, which counts a page shared by forked workers
+once per process, and PSS, which splits it among them) and the CPU time of all its processes (psutil,
+sampled every ``_SAMPLE_S``; on a machine shared with other work compare CPU time, not wall).  Numeric cells
+are scored against the samples' truth grids per page: every table cell whose whole text is a
+number (NFKC, thousands commas and spaces dropped) counts, and a truth and a read cell match when
+they are on the same page with the same value (each used once): precision = matched / numbers
+read, recall = matched / truth numbers.  Position within the table is not compared (the peers'
+grids do not index rows like the truth), so these figures bound, not equal, fact accuracy: that
+is `yusuan eval`'s job.  ``--pages N`` takes the first N pages of each file (a quick run);
+``--long N`` adds one yusuan run over an N-page scan (the harsh scans' pages repeated) for its
+peak memory.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
 import time
 import unicodedata
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-import numpy as np
+import pikepdf
+import psutil
 
-from pipeline.image.intake import open_document, page_refs
-from pipeline.ocr import make_engine
-from pipeline.page import process_page
-from pipeline.engines import make_cross_check
-from pipeline.image.render import render_page
-from pipeline.settings import Settings
-
-
-def _key(text: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", text).split())
+ROOT = Path(__file__).resolve().parent.parent
+YUSUAN = ROOT / ".venv" / "bin" / "yusuan"
+PEER_PYTHON = ROOT / ".venv-bench" / "bin" / "python"
+OCRMYPDF = ROOT / ".venv-bench" / "bin" / "ocrmypdf"
+PEERS = ROOT / "scripts" / "bench_peers.py"
+_SAMPLE_S = 0.02  # how often the process tree's memory is read, seconds
+_NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
 
 
-def _truth_cells(truth_tables: Path, pages: list[int]) -> dict[int, dict[tuple[int, int], str]]:
-    cells: dict[int, dict[tuple[int, int], str]] = {p: {} for p in pages}
-    with truth_tables.open(encoding="utf-8") as handle:
-        for line in handle:
-            table = json.loads(line)
-            if table["page"] in cells:
-                for cell in table["cells"]:
-                    cells[table["page"]][(cell["row"], cell["col"])] = _key(cell["text"])
-    return cells
+@dataclass(frozen=True, slots=True)
+class Measured:
+    seconds: float
+    peak_rss: int  # bytes: the largest sum of resident memory over the process tree at one sample
+    cpu_seconds: float = 0.0  # user + system time of every process of the tree, as last sampled
+    peak_pss: int = 0  # bytes: as peak_rss, each page shared by forked processes counted once in all
+    failed: str | None = None  # why the run did not finish cleanly
 
 
-def _time_pages(run: Callable[[int], object], pages: list[int]) -> tuple[float, list[object]]:
-    run(pages[0])  # warm-up: model loading is not per-page cost
+@dataclass(frozen=True, slots=True)
+class Scored:
+    read: int  # numeric cells the tool produced
+    truth: int  # numeric cells in the truth grids of those pages
+    matched: int
+
+
+def run_measured(command: list[str], log: Path, ok_codes: Iterable[int] = (0,)) -> Measured:
+    """One command, timed start to exit, its process tree's peak resident memory sampled."""
     start = time.perf_counter()
-    outputs = [run(p) for p in pages]
-    return (time.perf_counter() - start) / len(pages), outputs
+    peak = peak_pss = 0
+    cpu: dict[int, float] = {}  # pid -> its user + system seconds when last seen
+    with log.open("ab") as handle:
+        process = psutil.Popen(command, stdout=handle, stderr=subprocess.STDOUT, cwd=ROOT)
+        while process.poll() is None:
+            rss, pss = _sample_tree(process, cpu)
+            peak, peak_pss = max(peak, rss), max(peak_pss, pss)
+            time.sleep(_SAMPLE_S)
+    seconds = time.perf_counter() - start
+    failed = None if process.returncode in tuple(ok_codes) else f"exit {process.returncode} (see {log})"
+    return Measured(seconds=seconds, peak_rss=peak, cpu_seconds=sum(cpu.values()), peak_pss=peak_pss, failed=failed)
+
+
+def _sample_tree(process: psutil.Process, cpu: dict[int, float]) -> tuple[int, int]:
+    """The tree's resident memory now, as RSS and as PSS; each member's CPU time so far goes into ``cpu``.
+
+    CPU time is the figure to compare on a machine shared with other work (wall time is not)."""
+    total = proportional = 0
+    try:
+        members = [process, *process.children(recursive=True)]
+    except psutil.Error:
+        return 0, 0
+    for member in members:
+        try:
+            with member.oneshot():
+                memory = member.memory_full_info()
+                total += memory.rss
+                proportional += memory.pss
+                times = member.cpu_times()
+                cpu[member.pid] = times.user + times.system
+        except psutil.Error:  # ended between listing and reading
+            pass
+    return total, proportional
+
+
+def chained(*runs: Measured) -> Measured:
+    """Processes run one after another: times add, the peak is the largest one."""
+    failed = next((r.failed for r in runs if r.failed), None)
+    return Measured(seconds=sum(r.seconds for r in runs), peak_rss=max(r.peak_rss for r in runs),
+                    cpu_seconds=sum(r.cpu_seconds for r in runs), peak_pss=max(r.peak_pss for r in runs),
+                    failed=failed)
+
+
+def number_key(text: str) -> Decimal | None:
+    """The value of a cell whose whole text is a number, else None."""
+    key = unicodedata.normalize("NFKC", text)
+    key = "".join(key.split()).replace(",", "")
+    if not _NUMBER.match(key):
+        return None
+    try:
+        return Decimal(key)
+    except InvalidOperation:
+        return None
+
+
+def numbers_by_page(tables: Iterable[dict]) -> dict[tuple[str, int], Counter]:
+    """(source, page) -> how often each number stands in a cell of that page's tables."""
+    out: dict[tuple[str, int], Counter] = {}
+    for table in tables:
+        counter = out.setdefault((table["source"], int(table["page"])), Counter())
+        for text in table["cells"]:
+            value = number_key(text)
+            if value is not None:
+                counter[value.normalize()] += 1
+    return out
+
+
+def score(read: dict[tuple[str, int], Counter], truth: dict[tuple[str, int], Counter]) -> Scored:
+    matched = sum(sum((read.get(page, Counter()) & counts).values()) for page, counts in truth.items())
+    return Scored(read=sum(sum(c.values()) for c in read.values()),
+                  truth=sum(sum(c.values()) for c in truth.values()), matched=matched)
+
+
+def truth_tables(pdf: Path, pages: int) -> list[dict]:
+    """The truth grids of a sample file's first ``pages`` pages, as the tools' rows are."""
+    path = _sample_dir(pdf) / "truth" / f"{pdf.stem}.tables.jsonl"
+    tables = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        table = json.loads(line)
+        if table["page"] <= pages:
+            tables.append({"source": pdf.name, "page": table["page"], "cells": [c["text"] for c in table["cells"]]})
+    return tables
+
+
+def _sample_dir(pdf: Path) -> Path:
+    """Where a (possibly cut-down) input's truth lives: the sample it was cut from."""
+    return ROOT / "samples" / pdf.stem.rsplit("_", 1)[0]
+
+
+def yusuan_tables(out: Path) -> list[dict]:
+    path = out / "tables.jsonl"
+    if not path.exists():
+        return []
+    return [{"source": t["source"], "page": t["page"], "cells": [c["text"] for c in t["cells"]]}
+            for t in map(json.loads, path.read_text(encoding="utf-8").splitlines())]
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()] if path.exists() else []
+
+
+def first_pages(pdfs: list[Path], pages: int | None, into: Path) -> tuple[list[Path], int]:
+    """The inputs cut to their first ``pages`` pages (same file names, in ``into``), and the page total."""
+    out, total = [], 0
+    for pdf in pdfs:
+        with pikepdf.open(pdf) as source:
+            count = len(source.pages) if pages is None else min(pages, len(source.pages))
+            total += count
+            if count == len(source.pages):
+                out.append(pdf)
+                continue
+            cut = pikepdf.new()
+            cut.pages.extend(source.pages[:count])
+            into.mkdir(parents=True, exist_ok=True)
+            cut.save(into / pdf.name)
+            out.append(into / pdf.name)
+    return out, total
+
+
+def long_scan(pdfs: list[Path], pages: int, into: Path) -> Path:
+    """One ``pages``-page scan made of the given scans' pages, repeated in order."""
+    document = pikepdf.new()
+    sources = [pikepdf.open(p) for p in pdfs]
+    all_pages = [page for source in sources for page in source.pages]
+    while len(document.pages) < pages:
+        document.pages.append(all_pages[len(document.pages) % len(all_pages)])
+    into.mkdir(parents=True, exist_ok=True)
+    target = into / f"long_{pages}.pdf"
+    document.save(target)
+    for source in sources:
+        source.close()
+    return target
+
+
+def run_yusuan(pdfs: list[Path], work: Path, log: Path, extra: tuple[str, ...] = ()) -> tuple[Measured, list[dict]]:
+    out, data = work / "out", work / "data"
+    # Exit 1 means some input was rejected: still a finished run whose rows count.
+    measured = run_measured([str(YUSUAN), "ingest", *map(str, pdfs), "--out", str(out), "--data-dir", str(data),
+                             *extra], log, ok_codes=(0, 1))
+    return measured, yusuan_tables(out)
+
+
+def run_ocrmypdf_camelot(pdfs: list[Path], work: Path, log: Path) -> tuple[Measured, list[dict]]:
+    ocred = work / "ocr"
+    ocred.mkdir(parents=True, exist_ok=True)
+    runs = [run_measured([str(OCRMYPDF), "-q", "-l", "chi_sim+eng", "--output-type", "pdf", str(pdf),
+                          str(ocred / pdf.name)], log) for pdf in pdfs]
+    tables = work / "camelot.jsonl"
+    runs.append(run_measured([str(PEER_PYTHON), str(PEERS), "camelot", str(tables),
+                              *(str(ocred / pdf.name) for pdf in pdfs)], log))
+    return chained(*runs), read_jsonl(tables)
+
+
+def run_peer(tool: str, pdfs: list[Path], work: Path, log: Path) -> tuple[Measured, list[dict]]:
+    tables = work / f"{tool}.jsonl"
+    measured = run_measured([str(PEER_PYTHON), str(PEERS), tool, str(tables), *map(str, pdfs)], log)
+    return measured, read_jsonl(tables)
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    what: str
+    inputs: str
+    pages: int
+    measured: Measured
+    scored: Scored | None
+
+
+def format_rows(rows: list[Row]) -> str:
+    yusuan_seconds = {r.inputs: r.measured.seconds for r in rows if r.what.startswith("yusuan") and not r.measured.failed}
+    yusuan_cpu = {r.inputs: r.measured.cpu_seconds for r in rows if r.what.startswith("yusuan") and not r.measured.failed}
+    lines = ["| tool | inputs | pages | seconds | pages/min | its time ÷ yusuan's | CPU s | its CPU ÷ yusuan's "
+             "| peak RSS (MB) | peak PSS (MB) | numeric P | numeric R |", "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for row in rows:
+        m = row.measured
+        if m.failed:
+            lines.append(f"| {row.what} | {row.inputs} | {row.pages} | failed: {m.failed} | | | | | | | | |")
+            continue
+        base = yusuan_seconds.get(row.inputs)
+        ratio = f"{m.seconds / base:.2f}" if base else ""
+        p = r = ""
+        if row.scored is not None:
+            s = row.scored
+            p = f"{s.matched / s.read:.3f} ({s.matched}/{s.read})" if s.read else "– (0 read)"
+            r = f"{s.matched / s.truth:.3f} ({s.matched}/{s.truth})" if s.truth else ""
+        base_cpu = yusuan_cpu.get(row.inputs)
+        cpu_ratio = f"{m.cpu_seconds / base_cpu:.2f}" if base_cpu else ""
+        lines.append(f"| {row.what} | {row.inputs} | {row.pages} | {m.seconds:.1f} | {60 * row.pages / m.seconds:.1f} "
+                     f"| {ratio} | {m.cpu_seconds:.0f} | {cpu_ratio} | {m.peak_rss / 2**20:.0f} | {m.peak_pss / 2**20:.0f} | {p} | {r} |")
+    return "\n".join(lines)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--pdf", type=Path, default=Path("samples/shanyin_commerce/shanyin_commerce_harsh.pdf"))
-    parser.add_argument("--pages", default="1,3,5,9,16,20,23,29")
-    parser.add_argument("--engines", default="rapidocr,rapidocr+cross,tesseract")
-    parser.add_argument("--no-peers", action="store_true")
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scans", default=",".join(f"samples/{name}/{name}_{level}.pdf" for level in ("mild", "harsh")
+                                                    for name in ("shanyin_commerce", "yanggao_education")))
+    parser.add_argument("--digital", default="samples/shanyin_commerce/shanyin_commerce_digital.pdf,"
+                                             "samples/yanggao_education/yanggao_education_digital.pdf")
+    parser.add_argument("--tools", default="yusuan,ocrmypdf+camelot,img2table,camelot",
+                        help="yusuan and camelot run on the born-digital files, all but camelot on the scans")
+    parser.add_argument("--pages", type=int, default=None, help="only the first N pages of each file")
+    parser.add_argument("--long", type=int, default=0, help="also one yusuan run over an N-page scan (memory)")
+    parser.add_argument("--work", type=Path, default=ROOT / "build" / "bench")
     args = parser.parse_args()
-    pages = [int(p) for p in args.pages.split(",")]
-    document = open_document(args.pdf)
-    refs = page_refs(document)
-    truth_path = args.pdf.parent / "truth" / f"{args.pdf.stem}.tables.jsonl"
-    truth = _truth_cells(truth_path, pages)
-    rows: list[tuple[str, float, str]] = []
-    for name in args.engines.split(","):
-        engine_name, _, cross = name.partition("+")
-        settings = Settings(ocr_engine=engine_name, cross_check=bool(cross))  # type: ignore[arg-type]
-        engine = make_engine(engine_name)
-        cross_check = make_cross_check(settings)
-        seconds, results = _time_pages(lambda p: process_page(refs[p - 1], settings, engine, cross_check), pages)
-        right = total = 0
-        for page, result in zip(pages, results):
-            read = {(c.row, c.col): _key(c.text) for t in result.tables for c in t.grid.cells}  # type: ignore[attr-defined]
-            for slot, text in truth[page].items():
-                if text:
-                    total += 1
-                    right += read.get(slot) == text
-        label = f"{engine_name} + {'tesseract' if engine_name == 'rapidocr' else 'rapidocr'} cross-check" if cross else engine_name
-        rows.append((f"yusuan per-page pipeline, {label}", seconds, f"{right}/{total} = {right / max(total, 1):.3f}"))
-    if not args.no_peers:
-        from rapidocr import RapidOCR
-        import pytesseract
-
-        images = {p: render_page(refs[p - 1], 200, 10**9).pixels for p in pages}
-        rapid = RapidOCR()
-        seconds, _ = _time_pages(lambda p: rapid(np.dstack([images[p]] * 3)), pages)
-        rows.append(("whole-page RapidOCR (det+rec), no grid", seconds, "n/a (no grid)"))
-        seconds, _ = _time_pages(lambda p: pytesseract.image_to_string(images[p], lang="chi_sim+eng"), pages)
-        rows.append(("whole-page Tesseract chi_sim+eng, no grid", seconds, "n/a (no grid)"))
-    fastest = min(s for _, s, _ in rows)
-    print(f"{args.pdf.name}, pages {args.pages}, 200 dpi, {len(pages)} timed pages after 1 warm-up\n")
-    print("| what | s/page | pages/min | × fastest | truth cells read exactly |")
-    print("|---|---|---|---|---|")
-    for name, seconds, cells in rows:
-        print(f"| {name} | {seconds:.2f} | {60 / seconds:.1f} | {seconds / fastest:.2f} | {cells} |")
+    tools = args.tools.split(",")
+    args.work.mkdir(parents=True, exist_ok=True)
+    log = args.work / "bench.log"
+    log.write_text("", encoding="utf-8")
+    rows: list[Row] = []
+    for kind, names in (("scans", args.scans), ("born-digital", args.digital)):
+        if not names:
+            continue
+        pdfs, pages = first_pages([ROOT / n for n in names.split(",")], args.pages, args.work / f"input-{kind}")
+        truth = numbers_by_page(t for pdf in pdfs for t in truth_tables(pdf, args.pages or 10**6))
+        inputs = f"{kind} ({', '.join(p.stem for p in pdfs)})"
+        runs = {"yusuan": lambda w: run_yusuan(pdfs, w, log)}
+        if kind == "scans":
+            runs["ocrmypdf+camelot"] = lambda w: run_ocrmypdf_camelot(pdfs, w, log)
+            runs["img2table"] = lambda w: run_peer("img2table", pdfs, w, log)
+        else:
+            runs["camelot"] = lambda w: run_peer("camelot", pdfs, w, log)
+        for tool, run in runs.items():
+            if tool not in tools:
+                continue
+            with tempfile.TemporaryDirectory(dir=args.work) as work:
+                measured, tables = run(Path(work))
+            name = {"yusuan": "yusuan ingest", "ocrmypdf+camelot": "OCRmyPDF, then camelot lattice",
+                    "img2table": "img2table + Tesseract", "camelot": "camelot lattice"}[tool]
+            rows.append(Row(name, inputs, pages, measured, score(numbers_by_page(tables), truth)))
+            print(f"{name} on {inputs}: {measured.seconds:.1f} s", file=sys.stderr, flush=True)
+    if args.long:
+        pdf = long_scan([ROOT / n for n in args.scans.split(",")], args.long, args.work / "input-long")
+        with tempfile.TemporaryDirectory(dir=args.work) as work:
+            measured, _ = run_yusuan([pdf], Path(work), log)
+        rows.append(Row("yusuan ingest", f"one {args.long}-page scan", args.long, measured, None))
+    print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end; whole processes, "
+          "cold start included; one run each\n")
+    print(format_rows(rows))
 
 
 if __name__ == "__main__":

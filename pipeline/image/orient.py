@@ -3,7 +3,9 @@
 The quarter-turn question is split in two: whether text runs vertically
 (the page lies at 90 or 270 degrees) is read off the shape of text strips;
 which way up it is gets decided by the recogniser itself, which reads
-upright text with far higher confidence than upside-down text.
+upright text with far higher confidence than upside-down text.  Most pages
+lie upright, so the longest strips are read upright first, and only a page
+they leave in doubt is read both ways.
 """
 
 from __future__ import annotations
@@ -15,13 +17,20 @@ import numpy as np
 
 from models import Orientation
 from pipeline.image.sheet import as_paper
-from pipeline.ocr.base import OcrEngine
+from pipeline.ocr.base import LineReading, OcrEngine
 from pipeline.image.preprocess import binarize, estimate_skew, rotate, rotate_quarter_turns, text_runs_are_vertical
 
 log = logging.getLogger(__name__)
 
 # How many text strips are read upright and upside down to decide orientation.
 _SAMPLE_STRIPS = 6
+# The first look: this many of the longest strips, read upright only.  The page is upright without
+# further reading when each of them reads with at least this confidence (0..1) and holds at least
+# this many CJK characters.  Upside-down CJK text does not read as confident CJK, but upside-down
+# digits can read as other digits, which is why a strip of figures settles nothing.
+_FIRST_LOOK_STRIPS = 2
+_SURE_UPRIGHT_CONFIDENCE = 0.9
+_SURE_UPRIGHT_CJK = 3
 
 
 def upright(gray: np.ndarray, char_height: float, engine: OcrEngine, max_skew_deg: float,
@@ -61,12 +70,20 @@ def _upside_down(gray: np.ndarray, text_ink: np.ndarray, char_height: float, eng
     if not strips:
         return False
     upright_crops = [gray[y0:y1, x0:x1] for x0, y0, x1, y1 in strips]
+    first = engine.read_lines(upright_crops[:_FIRST_LOOK_STRIPS])
+    if len(first) == _FIRST_LOOK_STRIPS and all(_surely_upright(r) for r in first):
+        return False
     flipped_crops = [cv2.rotate(c, cv2.ROTATE_180) for c in upright_crops]
-    readings = engine.read_lines(upright_crops + flipped_crops)
+    readings = first + engine.read_lines(upright_crops[len(first):] + flipped_crops)
     half = len(upright_crops)
     upright_score = sum(r.confidence * len(r.text) for r in readings[:half])
     flipped_score = sum(r.confidence * len(r.text) for r in readings[half:])
     return flipped_score > upright_score * 1.2
+
+
+def _surely_upright(reading: LineReading) -> bool:
+    cjk = sum(1 for ch in reading.text if "\u4e00" <= ch <= "\u9fff")
+    return reading.confidence >= _SURE_UPRIGHT_CONFIDENCE and cjk >= _SURE_UPRIGHT_CJK
 
 
 def _text_strips(text_ink: np.ndarray, char_height: float) -> list[tuple[int, int, int, int]]:

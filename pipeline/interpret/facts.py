@@ -52,6 +52,7 @@ class DraftFact:
     readings: tuple[Reading, ...] = ()
     # The identities it breaks, with the value that would close each (pipeline.check.validate).
     broken: tuple[BrokenIdentity, ...] = ()
+    read_by: str = ""  # how the value cell was read (models.GridCell.read_by)
 
 
 PRIMARY = "primary"
@@ -165,6 +166,7 @@ def _fact(index: int, table: ResolvedTable, cell: GridCell, code: str | None, la
         row_span=cell.row_span,
         col_span=cell.col_span,
         readings=readings,
+        read_by=cell.read_by,
     )
 
 

@@ -5,12 +5,16 @@ from __future__ import annotations
 from pipeline.ocr.base import LineReading, OcrEngine, OcrEngineError
 
 
-def make_engine(name: str) -> OcrEngine:
-    """Build the engine named in settings; imports lazily so a missing engine only hurts its users."""
+def make_engine(name: str, threads: int | None = None) -> OcrEngine:
+    """Build the engine named in settings; imports lazily so a missing engine only hurts its users.
+
+    ``threads``: how many threads RapidOCR's onnxruntime may use (None: one per core); Tesseract
+    reads with one thread whatever it is (pipeline.ocr.tesseract).
+    """
     if name == "rapidocr":
         from pipeline.ocr.rapid import RapidOcrEngine
 
-        return RapidOcrEngine()
+        return RapidOcrEngine(threads=threads)
     if name == "tesseract":
         from pipeline.ocr.tesseract import TesseractEngine
 

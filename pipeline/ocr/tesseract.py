@@ -9,13 +9,17 @@ to the line image its box falls in.
 from __future__ import annotations
 
 import os
+import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import pytesseract
 
 from pipeline.ocr.base import LineReading, OcrEngineError
+
+# The program run; tests point it elsewhere to play a machine without Tesseract.
+TESSERACT_CMD = "tesseract"
+_CHECK_TIMEOUT_S = 30
 
 # tessedit_do_invert=0: our crops are dark on light; trying the inverted image doubles the time.
 _CONFIG = "--psm 6 --oem 1 -c tessedit_do_invert=0"
@@ -72,11 +76,22 @@ def readings_from_words(sheet: _Sheet, data: dict[str, list]) -> list[LineReadin
     return readings
 
 
+def installed_languages() -> set[str]:
+    """The languages ``tesseract --list-langs`` names; FileNotFoundError without the program.
+
+    Asked of the program itself, not through pytesseract, whose import (it imports pandas) costs
+    more than a second of every run's start."""
+    listing = subprocess.run([TESSERACT_CMD, "--list-langs"], capture_output=True, text=True,
+                             timeout=_CHECK_TIMEOUT_S, check=False)
+    # The first line says where the data is ("List of available languages in ..."), one name a line after.
+    return {line.strip() for line in listing.stdout.splitlines()[1:] if line.strip()}
+
+
 def check_tesseract(languages: str = "chi_sim+eng") -> None:
     """Raise OcrEngineError unless the tesseract program and every language it needs are installed."""
     try:
-        installed = set(pytesseract.get_languages(config=""))
-    except (pytesseract.TesseractNotFoundError, FileNotFoundError) as exc:
+        installed = installed_languages()
+    except (FileNotFoundError, PermissionError, subprocess.TimeoutExpired) as exc:
         raise OcrEngineError("tesseract is not installed: "
                              "apt-get install tesseract-ocr tesseract-ocr-chi-sim") from exc
     missing = [language for language in languages.split("+") if language not in installed]
@@ -96,6 +111,10 @@ class TesseractEngine:
         # Only the tesseract child processes read this variable; an operator's own value wins.
         os.environ.setdefault("OMP_THREAD_LIMIT", "1")
         check_tesseract(languages)
+        import pytesseract  # here, not at the top: only a run that reads with Tesseract pays its import
+
+        pytesseract.pytesseract.tesseract_cmd = TESSERACT_CMD
+        self._pytesseract = pytesseract
 
     def read_lines(self, images: Sequence[np.ndarray]) -> list[LineReading]:
         readings: list[LineReading] = []
@@ -110,6 +129,7 @@ class TesseractEngine:
         if not usable:
             return out
         sheet = stack_lines([images[i] for i in usable])
+        pytesseract = self._pytesseract
         try:
             data = pytesseract.image_to_data(sheet.pixels, lang=self._languages, config=_CONFIG, timeout=_TIMEOUT_S,
                                              output_type=pytesseract.Output.DICT)

@@ -56,7 +56,7 @@ def read_grid(grid: Grid, gray: np.ndarray, text_ink: np.ndarray, char_height: f
     lines = [_Line(crop, wide_images.get(i, image), reading)
              for i, (crop, image, reading) in enumerate(zip(crops, images, readings))]
     lines_by_cell = _regrouped(lines, [len(cell_crops) for cell_crops in crops_by_cell])
-    cells = [_read_cell(cell, cell_lines) for cell, cell_lines in zip(grid.cells, lines_by_cell)]
+    cells = [_read_cell(cell, cell_lines, engine.name) for cell, cell_lines in zip(grid.cells, lines_by_cell)]
     cells = _with_unexplained_ink(cells, lines_by_cell, char_height)
     if cross_check is not None:
         cells = _cross_read(cells, lines_by_cell, cross_check)
@@ -93,15 +93,16 @@ def _regrouped(items: list[T], sizes: list[int]) -> list[list[T]]:
     return out
 
 
-def _read_cell(cell: GridCell, lines: list[_Line]) -> GridCell:
-    """The cell with the text of its lines joined and the weakest confidence they were read with."""
+def _read_cell(cell: GridCell, lines: list[_Line], read_by: str) -> GridCell:
+    """The cell with the text of its lines joined and the weakest confidence they were read with
+    (``read_by``: the engine's name)."""
     if not lines:
-        return replace(cell, text="", evidence=Evidence(), blank=True)
+        return replace(cell, text="", evidence=Evidence(), blank=True, read_by=read_by)
     text, confidence = _join([line.kept for line in lines])
     # A mark that did not read surely is ink the text may lack: the cell is only as sure as that reading.
     unread = [line.reading.confidence for line in lines if line.crop.mark and not line.kept.text]
     confidence = min([confidence, *unread]) if text else confidence
-    return replace(cell, text=text, evidence=Evidence(ocr_confidence=confidence), blank=not text)
+    return replace(cell, text=text, evidence=Evidence(ocr_confidence=confidence), blank=not text, read_by=read_by)
 
 
 def _with_commas_restored(readings: list[LineReading], lines: list[LineCrop], continued: list[bool],

@@ -81,6 +81,7 @@ def finish(draft: DraftFact, document: DocumentIdentity, accept_threshold: float
         department=document.department,
         column_key=agnostic_column(draft.column, document.fiscal_year),
         amount_yuan=amount_yuan(draft.value, draft.value_kind, draft.unit),
+        read_by=draft.read_by or None,
     )
 
 

@@ -183,9 +183,9 @@ def test_an_unknown_engine_is_a_usage_error(tmp_path: Path) -> None:
 @pytest.fixture
 def no_tesseract(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """This machine as one without the tesseract program."""
-    import pytesseract
+    import pipeline.ocr.tesseract
 
-    monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", str(tmp_path / "no-such-tesseract"))
+    monkeypatch.setattr(pipeline.ocr.tesseract, "TESSERACT_CMD", str(tmp_path / "no-such-tesseract"))
 
 
 def test_a_missing_cross_check_engine_stops_the_run_before_any_page(no_tesseract: None, tmp_path: Path) -> None:

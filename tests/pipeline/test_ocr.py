@@ -11,6 +11,7 @@ import pytest
 from _images import blank, text_line_image
 from pipeline.ocr import LineReading, OcrEngineError, check_engine, make_engine
 from pipeline.ocr.tesseract import check_tesseract
+from pipeline.ocr.rapid import padded_width, width_batches
 from pipeline.ocr.fake import FakeEngine, RecordingEngine, ReplayEngine, image_key
 
 
@@ -67,9 +68,9 @@ def test_checking_an_unknown_engine_is_an_engine_error() -> None:
 
 
 def test_a_missing_tesseract_program_is_an_engine_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import pytesseract
+    import pipeline.ocr.tesseract
 
-    monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", str(tmp_path / "no-such-tesseract"))
+    monkeypatch.setattr(pipeline.ocr.tesseract, "TESSERACT_CMD", str(tmp_path / "no-such-tesseract"))
     with pytest.raises(OcrEngineError, match="apt-get install tesseract-ocr"):
         check_engine("tesseract")
     with pytest.raises(OcrEngineError):
@@ -152,3 +153,36 @@ def test_rapidocr_reads_a_long_low_line_that_its_downscaling_would_round_away() 
     wide[:, 1000:1000 + line.shape[1]] = line
     (reading,) = make_engine("rapidocr").read_lines([wide])
     assert "预算收支总表" in reading.text
+
+
+# --- RapidOCR batches -------------------------------------------------------------------
+
+
+def test_width_batches_group_lines_that_pad_to_the_same_width() -> None:
+    # 40x100, 40x200 and 20x60 all pad to the recogniser's 320 minimum; 40x400 pads to 480 alone.
+    shapes = [(40, 100), (40, 400), (40, 200), (20, 60), (40, 401)]
+    assert padded_width(40, 400) == 480 and padded_width(40, 401) == 481
+    assert width_batches(shapes) == [[0, 2, 3], [1], [4]]
+
+
+def test_width_batches_cut_a_group_at_the_column_budget() -> None:
+    shapes = [(40, 100)] * 5
+    assert width_batches(shapes, max_columns=2 * 320) == [[0, 1], [2, 3], [4]]
+    # A line wider than the budget still gets a batch of its own.
+    assert width_batches([(40, 4000)], max_columns=320) == [[0]]
+
+
+def test_rapidocr_reads_a_batch_as_it_reads_each_line_alone(rapid) -> None:
+    texts = ["1030.50", "一般公共服务支出", "", "242.32", "山阴县商务局行政运行经费项目支出预算"]
+    images = [text_line_image(t) if t else blank(40, 200) for t in texts]
+    alone = [rapid.read_lines([image])[0] for image in images]
+    together = rapid.read_lines(images)
+    assert [r.text for r in together] == [r.text for r in alone]
+    assert [r.confidence for r in together] == pytest.approx([r.confidence for r in alone], abs=1e-4)
+    assert together[2] == LineReading(text="", confidence=0.0)
+
+
+def test_rapidocr_reads_nothing_from_an_empty_crop(rapid) -> None:
+    readings = rapid.read_lines([np.zeros((0, 10), dtype=np.uint8), text_line_image("1030.50")])
+    assert readings[0] == LineReading(text="", confidence=0.0)
+    assert readings[1].text == "1030.50"

@@ -282,4 +282,5 @@ def draft(place: Place, cell: GridCell, labels: Sequence[Label], column: str, va
         readings=cell_readings(cell, "value") + tuple(
             Reading(part="label", engine=PRIMARY, text=label.raw, confidence=round(label.evidence.ocr_confidence, 4))
             for label in labels if label.raw),
+        read_by=cell.read_by,
     )

@@ -204,6 +204,8 @@ class FactRow(Base):
     department: Mapped[str | None] = mapped_column(Text)
     column_key: Mapped[str | None] = mapped_column(Text)
     amount_yuan: Mapped[Any] = mapped_column(EXACT_DECIMAL, nullable=True)
+    # How the value was read (Fact.read_by); last because migration 0006 appended it.
+    read_by: Mapped[str | None] = mapped_column(String(16))
 
 
 class ReviewEventRow(Base):

@@ -283,6 +283,7 @@ def _fact_row(document_id: int, ordinal: int, fact: Fact, table_id: int | None) 
         department=fact.department,
         column_key=fact.column_key,
         amount_yuan=fact.amount_yuan,
+        read_by=fact.read_by,
     )
 
 
@@ -326,6 +327,7 @@ def _fact_model(row: FactRow, document: DocumentRow) -> Fact:
         "department": row.department,
         "column_key": row.column_key,
         "amount_yuan": _decimal_text(row.amount_yuan),
+        "read_by": row.read_by,
     })
 
 

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from _images import blank, draw_table, put_text
-from pipeline.ocr import make_engine
+from pipeline.ocr import LineReading, make_engine
+from pipeline.ocr.fake import FakeEngine
 from models import Orientation
 from pipeline.image.orient import upright
 from pipeline.image.preprocess import binarize, measure_char_height, rotate, rotate_quarter_turns
@@ -43,3 +44,20 @@ def test_upright_undoes_a_quarter_turn_and_a_skew(engine, page: np.ndarray, turn
     original, restored = binarize(page) > 0, binarize(gray) > 0
     overlap = (original & restored).sum() / original.sum()
     assert overlap > 0.5
+
+
+def test_an_upright_page_read_as_confident_cjk_is_settled_by_two_strips(page: np.ndarray) -> None:
+    reader = FakeEngine(lambda image: LineReading("一般公共服务支出", 0.99))
+    char_height = measure_char_height(binarize(page))
+    _, orientation = upright(page, char_height, reader, SETTINGS.deskew_max_deg, SETTINGS.deskew_step_deg)
+    assert orientation.quarter_turns_cw == 0
+    assert reader.calls == 2
+
+
+@pytest.mark.parametrize("doubt", [LineReading("一般公共服务支出", 0.6), LineReading("1030.50", 0.99)])
+def test_a_page_in_doubt_is_read_both_ways(page: np.ndarray, doubt: LineReading) -> None:
+    # Unsure text, or figures (upside down they read as other figures), settle nothing.
+    reader = FakeEngine(lambda image: doubt)
+    char_height = measure_char_height(binarize(page))
+    upright(page, char_height, reader, SETTINGS.deskew_max_deg, SETTINGS.deskew_step_deg)
+    assert reader.calls > 2

@@ -173,7 +173,7 @@ EMPTY = dict.fromkeys(EXPECTED, 0)
 def test_fresh_database_is_migrated_to_head(store: Store, db_url: str) -> None:
     head = ScriptDirectory.from_config(alembic_config(db_url)).get_current_head()
     with store.engine.connect() as connection:
-        assert MigrationContext.configure(connection).get_current_revision() == head == "0005"
+        assert MigrationContext.configure(connection).get_current_revision() == head == "0006"
         names = inspect(connection)
         assert set(names.get_table_names()) >= {
             "documents", "pages", "tables", "cells", "facts", "review_events", "rejections",
@@ -261,6 +261,25 @@ def test_gov_code_round_trips(store: Store) -> None:
     with store.engine.connect() as connection:
         rows = connection.execute(text("SELECT code, gov_code FROM v_facts ORDER BY ordinal")).all()
     assert [tuple(r) for r in rows] == [("30101", "50101"), ("30199", None)]
+
+
+def test_read_by_round_trips(store: Store) -> None:
+    """How each value was read comes back from the database (a re-ingested document's records.jsonl)."""
+    facts = [economic_fact().model_copy(update={"read_by": "text_layer"}),
+             economic_fact(code="30199", labels=["其他"], raw_labels=["其他"]).model_copy(update={"read_by": "rapidocr"})]
+    result = make_result(facts)
+    store.save_document(result, "0.1.0")
+    assert [f.read_by for f in store.facts_for(SHA)] == ["text_layer", "rapidocr"]
+    assert store.facts_for(SHA) == list(result.facts)
+
+
+def test_facts_stored_before_0004_read_back_without_read_by(db_url: str) -> None:
+    with open_store(db_url) as first:
+        first.save_document(make_result(), "0.1.0")
+        migrate_to(first, db_url, "downgrade", "0003")
+    with open_store(db_url) as reopened:
+        assert reopened.facts_for(SHA) == list(make_result().facts)
+        assert all(f.read_by is None for f in reopened.facts_for(SHA))
 
 
 def test_facts_are_linked_to_their_tables(store: Store) -> None:

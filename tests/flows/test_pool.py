@@ -1,0 +1,43 @@
+"""Pages read in worker processes come back as the same typed results as pages read in process."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from _inputs import budget_pdf_bytes
+from flows.pool import PagePool, default_workers
+from models import PageFailure, PageResult
+from pipeline.image.intake import open_document, page_refs
+from pipeline.ocr import make_engine
+from pipeline.page import process_page
+from pipeline.settings import Settings
+
+SETTINGS = Settings(cross_check=False)
+
+
+def test_default_workers_is_one_per_core_and_none_on_one_core(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("os.sched_getaffinity", lambda pid: {0, 1, 2})
+    assert default_workers() == 3
+    monkeypatch.setattr("os.sched_getaffinity", lambda pid: {0})
+    assert default_workers() == 0
+
+
+@pytest.mark.slow
+def test_a_worker_reads_a_page_as_this_process_does(tmp_path: Path) -> None:
+    (tmp_path / "budget.pdf").write_bytes(budget_pdf_bytes())
+    (ref,) = page_refs(open_document(tmp_path / "budget.pdf"))
+    expected = process_page(ref, SETTINGS, make_engine("rapidocr"))
+    with PagePool(1, SETTINGS) as pool:
+        result = pool.read(ref, SETTINGS)
+        # A page read ahead (while Prefect starts) is the reading the page task then gets.
+        pool.read_ahead(ref, SETTINGS)
+        ahead = pool.read(ref, SETTINGS)
+        # The input's own fault comes back as a page failure, as from the page task.
+        (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.4 not a pdf after all")
+        broken = pool.read(replace(ref, path=tmp_path / "broken.pdf"), SETTINGS)
+    assert isinstance(result, PageResult)
+    assert result == expected and ahead == expected
+    assert isinstance(broken, PageFailure) and broken.category == "corrupt"
