@@ -18,18 +18,19 @@ import cv2
 import numpy as np
 
 # Chroma (brightest minus darkest channel, grey levels) from which a pixel is coloured ink.
-# Paper under warm light (~15) and the colour fringes JPEG leaves around black text (< 60)
-# stay below it; the red of a seal (> 120) and the blue of a ballpoint (> 100) do not.
-INK_CHROMA = 80
+# Paper under warm or greenish light (~10-25) and the colour fringes JPEG leaves around black text
+# stay below it; a seal's ink does not, even where it is thin and pink (45-80 in a phone photo).
+INK_CHROMA = 40
 # Coloured ink's own anti-aliased edge, in pixels, taken out with it.
-_INK_EDGE_PX = 1
+_INK_EDGE_PX = 2
 # Coloured ink alone lets most light through in its own channel (a red seal's red channel is near
 # the paper's white); where it lies over black text that channel is dark.  Pixels at least this
 # share of the local white in their brightest channel are ink alone.
 _PURE_INK_SHARE = 0.75
-# The window (pixels) of the closing that estimates the paper under coloured ink: wider than a
-# text stroke (2-5 px at 150-300 dpi), so the strokes vanish from it, narrower than a change of light.
+# The window (pixels) the paper under coloured ink is looked for in: narrower than a change of light.
 _PAPER_WINDOW_PX = 15
+# A solid patch of ink wider than the window (a seal's star) is filled from its rim inwards, one window a step.
+_PAPER_REACH_STEPS = 20
 
 
 def is_neutral(rgb: np.ndarray) -> bool:
@@ -60,8 +61,14 @@ def without_coloured_ink(rgb: np.ndarray) -> np.ndarray:
         return gray
     brightest = rgb.max(axis=2)
     window = cv2.getStructuringElement(cv2.MORPH_RECT, (_PAPER_WINDOW_PX, _PAPER_WINDOW_PX))
-    # The ink is lighter in its brightest channel: seen that way it does not darken the paper estimate.
-    paper = cv2.morphologyEx(np.where(mask > 0, brightest, gray).astype(np.uint8), cv2.MORPH_CLOSE, window)
+    # The paper under the ink: the brightest grey of the pixels around that are not coloured ink.
+    # (A closing would keep a solid star or a thick ring darker than the paper: larger than its window.)
+    paper = cv2.dilate(np.where(mask > 0, 0, gray).astype(np.uint8), window)
+    for _ in range(_PAPER_REACH_STEPS):
+        inside = paper == 0
+        if not inside.any():
+            break
+        paper = np.where(inside, cv2.dilate(paper, window), paper)
     local_white = cv2.dilate(brightest, window)
     pure_ink = (mask > 0) & (brightest.astype(np.float32) >= _PURE_INK_SHARE * local_white)
     over_text = (mask > 0) & ~pure_ink
