@@ -89,6 +89,9 @@ class Grid:
     row_edges: tuple[float, ...]
     col_edges: tuple[float, ...]
     cells: tuple[GridCell, ...]
+    # Indices into ``col_edges`` of lines that ran on past the table into the page's margin: a copier's
+    # streak, or a column rule a streak lay along.  Which one, only the table's kind can tell.
+    suspect_col_edges: tuple[int, ...] = ()
 
     @property
     def n_rows(self) -> int:

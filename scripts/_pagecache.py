@@ -7,7 +7,7 @@ import pickle
 from dataclasses import fields, replace
 from pathlib import Path
 
-from models import DocumentInfo, Evidence, GridCell, Orientation
+from models import DocumentInfo, Evidence, Grid, GridCell, Orientation
 from pipeline.read.crosscheck import agreement
 from models import PageFailure
 from models import PageResult
@@ -53,6 +53,8 @@ class _Unpickler(pickle.Unpickler):
             return _PickledGridCell
         if name == "Orientation":
             return _PickledOrientation
+        if (module, name) == ("models.geometry", "Grid"):
+            return _PickledGrid
         try:
             return super().find_class(_MOVED_MODULES.get(module, module), name)
         except (ModuleNotFoundError, AttributeError):
@@ -74,7 +76,8 @@ class _PickledGridCell:
 
     def today(self) -> GridCell:
         names = [f.name for f in fields(GridCell)]
-        if len(self.state) == len(names):
+        if len(self.state) <= len(names) and isinstance(self.state[8], Evidence):
+            # Today's layout, or an earlier one with fewer trailing fields (read_by came later).
             return GridCell(**dict(zip(names, self.state)))
         row, col, row_span, col_span, bbox, text, confidence, blank, second_text, agreement, ink, marks = self.state
         return GridCell(row, col, row_span, col_span, bbox, text=text, blank=blank, second_text=second_text,
@@ -92,7 +95,19 @@ class _PickledOrientation:
         return Orientation(*self.state)
 
 
+class _PickledGrid:
+    """A Grid as pickled, with or without the suspect column lines (older pickles have none)."""
+
+    def __setstate__(self, state: tuple) -> None:
+        self.state = state
+
+    def today(self) -> Grid:
+        return Grid(*self.state)
+
+
 def _with_cells_of_today(page: PageResult) -> PageResult:
+    tables = tuple(replace(t, grid=t.grid.today() if isinstance(t.grid, _PickledGrid) else t.grid) for t in page.tables)
+    page = replace(page, tables=tables)
     tables = tuple(replace(t, grid=replace(t.grid, cells=tuple(
         c.today() if isinstance(c, _PickledGridCell) else c for c in t.grid.cells))) for t in page.tables)
     orientation = page.orientation.today() if isinstance(page.orientation, _PickledOrientation) else page.orientation

@@ -40,6 +40,13 @@ _SURE_COVERAGE = 0.5
 _BROKEN_LINE_TRACE = 0.18
 
 
+# A line that runs this many minimum segment lengths past both outer rules of its table is a streak.
+_STREAK_REACH_SEGMENTS = 2.0
+# ... or past either one and on to within this share of the page's length of its edge (printed
+# margins are 10 mm or more, over 3 % of an A4 page).
+_STREAK_EDGE_SHARE = 0.015
+
+
 @dataclass(frozen=True, slots=True)
 class GridTolerances:
     merge_px: float  # line positions closer than this are one grid line
@@ -65,7 +72,7 @@ def build_grid(region: BBox, lines: RulingLines, text_ink: np.ndarray, tol: Grid
     v_clusters = _clusters([s for s in lines.vertical if _segment_in(s, region, False, pad)], tol)
     # A ruling line spans at least one whole cell; touching glyphs in a long label
     # can form a short "line" that spans none.
-    h_clusters, v_clusters = _within_borders(h_clusters, v_clusters, tol)
+    h_clusters, v_clusters, streaks = _within_borders(h_clusters, v_clusters, tol, text_ink.shape[:2])
     rough_cols = _with_implied_borders([c.position for c in v_clusters], h_clusters, tol)
     row_edges = [c.position for c in h_clusters if c.spans_an_interval(rough_cols)]
     col_edges = [c.position for c in v_clusters if c.spans_an_interval(row_edges)]
@@ -82,7 +89,10 @@ def build_grid(region: BBox, lines: RulingLines, text_ink: np.ndarray, tol: Grid
     present = _restore_rectangles(slots, coverage, present)
     cells = _cells(slots, present)
     bbox = BBox(col_edges[0], row_edges[0], col_edges[-1], row_edges[-1])
-    return Grid(bbox=bbox, row_edges=tuple(row_edges), col_edges=tuple(col_edges), cells=tuple(cells))
+    suspects = tuple(i for i, x in enumerate(col_edges) if 0 < i < len(col_edges) - 1
+                     and any(abs(x - s) <= tol.merge_px for s in streaks))
+    return Grid(bbox=bbox, row_edges=tuple(row_edges), col_edges=tuple(col_edges), cells=tuple(cells),
+                suspect_col_edges=suspects)
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,22 +181,30 @@ def _with_implied_borders(edges: list[float], crossing: list[_Cluster], tol: Gri
     return out
 
 
-def _within_borders(h_clusters: list[_Cluster], v_clusters: list[_Cluster],
-                    tol: GridTolerances) -> tuple[list[_Cluster], list[_Cluster]]:
+def _within_borders(h_clusters: list[_Cluster], v_clusters: list[_Cluster], tol: GridTolerances,
+                    page_shape: tuple[int, int]) -> tuple[list[_Cluster], list[_Cluster], tuple[float, ...]]:
     """The lines inside the table's outer border, clipped to it.
 
     A ruled table is framed by long lines (at least half its width or height);
     strokes of a large title glyph just above it are not, and fall away, as do
-    the bits of column lines that a closing joined to them.
+    the bits of column lines that a closing joined to them.  Vertical lines that run on past the
+    table into the page's margin (streaks: pipeline.image.grid._streaks) are kept, clipped like the
+    others, and their positions returned: a streak can lie along a real column rule.
     """
     if not h_clusters or not v_clusters:
-        return h_clusters, v_clusters
+        return h_clusters, v_clusters, ()
+    height, width = page_shape
+    streaks = tuple(c.position for c in _streaks(v_clusters, h_clusters, tol, height))
+    # A horizontal streak is dropped outright: rows are not checked against a template.
+    h_clusters = [c for c in h_clusters if c not in _streaks(h_clusters, v_clusters, tol, width)]
+    if not h_clusters or not v_clusters:
+        return h_clusters, v_clusters, streaks
     width = max(c.extent[1] for c in h_clusters) - min(c.extent[0] for c in h_clusters)
     height = max(c.extent[1] for c in v_clusters) - min(c.extent[0] for c in v_clusters)
     long_h = [c.position for c in h_clusters if c.covered >= 0.5 * width]
     long_v = [c.position for c in v_clusters if c.covered >= 0.5 * height]
     if len(long_h) < 2 or len(long_v) < 2:
-        return h_clusters, v_clusters
+        return h_clusters, v_clusters, streaks
     pad = tol.merge_px
     # Where most long rules start and end also marks the border, if the border line itself was lost.
     h_starts = sorted(c.extent[0] for c in h_clusters if c.covered >= 0.5 * width)
@@ -198,7 +216,36 @@ def _within_borders(h_clusters: list[_Cluster], v_clusters: list[_Cluster],
     top = min(min(long_h), v_starts[len(v_starts) // 2]) - pad
     bottom = max(max(long_h), v_ends[len(v_ends) // 2]) + pad
     return (_clip([c for c in h_clusters if top <= c.position <= bottom], left, right, tol),
-            _clip([c for c in v_clusters if left <= c.position <= right], top, bottom, tol))
+            _clip([c for c in v_clusters if left <= c.position <= right], top, bottom, tol), streaks)
+
+
+def _streaks(clusters: list[_Cluster], crossing: list[_Cluster], tol: GridTolerances,
+             page_length: int) -> list[_Cluster]:
+    """The lines that are streaks: a copier's or scanner's stripe down (or across) the page runs
+    through the table and on past its outer rules into the page's margins, as no ruling line does.
+
+    The outer rules are the first and last of the crossing lines that span at least half the
+    table.  A line reaching _STREAK_REACH_SEGMENTS minimum segment lengths past both, or past
+    either and on to the page's edge (a stripe that starts or ends inside the table), is a streak.
+    A rule running on past a lost border stops at the table's end, inside the margin.
+    """
+    if not crossing:
+        return []
+    span = max(c.extent[1] for c in crossing) - min(c.extent[0] for c in crossing)
+    frame = [c.position for c in crossing if c.covered >= 0.5 * span]
+    if len(frame) < 2:
+        return []
+    reach = _STREAK_REACH_SEGMENTS * tol.min_segment_px
+    edge = _STREAK_EDGE_SHARE * page_length
+    first, last = min(frame), max(frame)
+
+    def is_streak(c: _Cluster) -> bool:
+        start, end = c.extent
+        both = start < first - reach and end > last + reach
+        to_an_edge = (start < first - reach and start <= edge) or (end > last + reach and end >= page_length - edge)
+        return both or to_an_edge
+
+    return [c for c in clusters if is_streak(c)]
 
 
 def _clip(clusters: list[_Cluster], lo: float, hi: float, tol: GridTolerances) -> list[_Cluster]:

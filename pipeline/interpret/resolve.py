@@ -12,10 +12,20 @@ from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz
 
-from models import FORM_KINDS, PageResult, PageTable, TableKind
+from models import FORM_KINDS, Grid, PageResult, PageTable, TableKind
 from pipeline.interpret.classify import classify_by_signature, classify_title
-from pipeline.interpret.structure import TableLayout, analyse, relaid
-from pipeline.interpret.templates import fit_header, names_it, printed_year, template_path
+from pipeline.interpret.structure import TableLayout, analyse, relaid, rows_before_data, with_header_rows
+from pipeline.interpret.merge import without_col_edge
+from pipeline.interpret.templates import (
+    HeaderFit,
+    TemplateColumn,
+    depth,
+    fit_header,
+    names_it,
+    printed_year,
+    template_path,
+    templates,
+)
 from pipeline.text import normalize
 
 log = logging.getLogger(__name__)
@@ -105,22 +115,37 @@ def _make(page: PageResult, table: PageTable, kind: TableKind, score: float, tit
                                  quality=previous.quality)
     quality = _NO_TEMPLATE
     if layout is not None:
-        layout, quality = _fitted(kind, table, layout, title)
+        table, layout, quality = _fitted(kind, table, layout, title)
     return ResolvedTable(page=page, table=table, kind=kind, kind_score=score, title=title, unit=unit,
                          continued=continued, layout=layout, quality=quality)
 
 
-def _fitted(kind: TableKind, table: PageTable, layout: TableLayout, title: str) -> tuple[TableLayout, TableQuality]:
-    """The layout with each column whose printed header could not be read named by its place in a header
-    that fits the kind's template as a whole; and how well it fits."""
-    fit = fit_header(kind, layout.column_paths)
-    if fit is None:
-        return layout, _NO_TEMPLATE
-    if not fit.whole:
-        log.debug("%s header fits its template badly: score %.0f, %d extra, %d missing columns", kind, fit.score,
-                  fit.extra, len(fit.missing))
-        return layout, TableQuality(header_fit=fit.score, fits=False)
-    year = printed_year([title, *(c.text for c in table.grid.cells if c.row < layout.header_rows)])
+def _fitted(kind: TableKind, table: PageTable, layout: TableLayout,
+            title: str) -> tuple[PageTable, TableLayout, TableQuality]:
+    """The table matched against its kind's template: a suspect column line (a streak) taken out where
+    that makes the grid fit; where the header's words could not be read, its rows taken to be those
+    before the first row of plain data; where its columns stand one to one for the template's, each
+    column whose header could not be read named by its place; and how well it fits."""
+    template = templates().get(kind)
+    if template is None:
+        return table, layout, _NO_TEMPLATE
+    layout, fit = _header_fit(kind, table.grid, layout, template)
+    if not fit.one_to_one and table.grid.suspect_col_edges:
+        for edge in table.grid.suspect_col_edges:
+            merged = without_col_edge(table.grid, edge)
+            if merged is None:
+                continue
+            merged_layout, merged_fit = _header_fit(kind, merged, analyse(merged), template)
+            if merged_fit.one_to_one:
+                log.debug("%s: column line %d was a streak (the grid fits its template without it)", kind, edge)
+                table, layout, fit = replace(table, grid=merged), merged_layout, merged_fit
+                break
+    if not fit.one_to_one:
+        log.debug("%s header does not fit its template: score %.0f, %d extra, %d missing columns", kind,
+                  fit.score, fit.extra, len(fit.missing))
+        return table, layout, TableQuality(header_fit=fit.score, fits=False)
+    grid = table.grid
+    year = printed_year([title, *(c.text for c in grid.cells if c.row < layout.header_rows)])
     paths = list(layout.column_paths)
     renamed = 0
     for col, matched in enumerate(fit.matched):
@@ -130,8 +155,26 @@ def _fitted(kind: TableKind, table: PageTable, layout: TableLayout, title: str) 
                 log.debug("column %d of %s: %r named %r by the template", col, kind, paths[col], named)
                 paths[col], renamed = named, renamed + 1
     if renamed:
-        layout = relaid(table.grid, layout, tuple(paths))
-    return layout, TableQuality(header_fit=fit.score, fits=True, renamed=renamed)
+        layout = relaid(grid, layout, tuple(paths))
+    return table, layout, TableQuality(header_fit=fit.score, fits=True, renamed=renamed)
+
+
+def _header_fit(kind: TableKind, grid: Grid, layout: TableLayout,
+                template: tuple[TemplateColumn, ...]) -> tuple[TableLayout, HeaderFit]:
+    """The layout and its fit; where the header does not fit whole, the rows before the first row of
+    plain data tried as the header instead (the header's words may be unreadable)."""
+    fit = fit_header(kind, layout.column_paths)
+    if fit.whole:
+        return layout, fit
+    rows = rows_before_data(grid, depth(template) + 1)
+    if rows and rows != layout.header_rows:
+        candidate = with_header_rows(grid, rows)
+        candidate_fit = fit_header(kind, candidate.column_paths)
+        # Its columns standing one to one for the template's, it wins: words are named by place next.
+        if candidate_fit.one_to_one:
+            log.debug("%s: header taken as the %d rows before the first row of data", kind, rows)
+            return candidate, candidate_fit
+    return layout, fit
 
 
 def _continues(table: PageTable, layout: TableLayout, previous: ResolvedTable) -> bool:

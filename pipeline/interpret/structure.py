@@ -18,7 +18,7 @@ from importlib import resources
 from rapidfuzz import fuzz, process
 
 from models import Grid, GridCell
-from pipeline.code_syntax import is_code
+from pipeline.code_syntax import FUNCTIONAL_CODE, is_code
 from pipeline.text import confusion_key, normalize, parse_decimal, strip_enumeration
 
 _YEAR_HEADER = re.compile(r"^(\d{4})(年?)(合计|预算数|财政拨款)?$")
@@ -142,6 +142,34 @@ def _has_body_evidence(cells: list[GridCell]) -> bool:
         if cell.col == 0 and normalize(text) in _TOTAL_LABELS:
             return True
     return False
+
+
+# Amounts as the national format prints them: two decimals (1,272.82, 0.00).
+_PRINTED_AMOUNT = re.compile(r"^[+-]?\d{1,3}(?:,?\d{3})*\.\d{2}$")
+
+
+def _is_plain_data(cells: list[GridCell]) -> bool:
+    """A row that can only be data, whatever the header's words: an amount printed with two
+    decimals, a 科目 code in the first column, or a total or enumerated label there.  Stricter than
+    _has_body_evidence: a garbled header cell reading 121 or N11 is no amount and no code."""
+    for cell in cells:
+        key = normalize(cell.text)
+        if not key:
+            continue
+        if _PRINTED_AMOUNT.match(key):
+            return True
+        if cell.col == 0 and (FUNCTIONAL_CODE.match(key) or key in _TOTAL_LABELS or strip_enumeration(key) != key):
+            return True
+    return False
+
+
+def rows_before_data(grid: Grid, limit: int) -> int:
+    """How many leading rows hold no plain data (at most ``limit``): the header of a table whose
+    kind is known, where the header's own words could not be read."""
+    for row in range(min(limit, grid.n_rows)):
+        if _is_plain_data(_row_cells(grid, row)):
+            return row
+    return min(limit, grid.n_rows)
 
 
 def _all_known_headers(cells: list[GridCell]) -> bool:
@@ -268,6 +296,15 @@ def column_groups(grid: Grid, header_rows: int, paths: tuple[str, ...]) -> tuple
 def relaid(grid: Grid, layout: TableLayout, paths: tuple[str, ...]) -> TableLayout:
     """The layout with other column paths, its column groups worked out again from them."""
     return replace(layout, column_paths=paths, groups=column_groups(grid, layout.header_rows, paths))
+
+
+def with_header_rows(grid: Grid, header_rows: int) -> TableLayout:
+    """The layout of the grid with this many header rows (a column-number row among them found as usual)."""
+    number_rows = tuple(r for r in range(header_rows) if _is_number_row(_row_cells(grid, r)))
+    paths = column_paths(grid, header_rows, number_rows)
+    signature = "|".join(normalize(c.text) for c in grid.cells if c.row < header_rows and c.row not in number_rows)
+    return TableLayout(header_rows=header_rows, number_rows=number_rows, column_paths=paths,
+                       groups=column_groups(grid, header_rows, paths), header_signature=signature)
 
 
 def analyse(grid: Grid) -> TableLayout:

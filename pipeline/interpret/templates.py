@@ -62,9 +62,14 @@ class HeaderFit:
         return sum(matched) / max(1, len(self.template))
 
     @property
+    def one_to_one(self) -> bool:
+        """One grid column per template column, in order (however well their words read)."""
+        return not self.extra and not self.missing
+
+    @property
     def whole(self) -> bool:
         """One grid column per template column, in order, and a fair match as a whole."""
-        return not self.extra and not self.missing and self.score >= FIT_SCORE
+        return self.one_to_one and self.score >= FIT_SCORE
 
 
 @cache
@@ -89,12 +94,14 @@ def similarity(printed: str, column: TemplateColumn) -> float:
 
 
 def names_it(printed: str, column: TemplateColumn) -> bool:
-    """Whether a printed path already names the template column: as a whole, or by its last level
-    (科目编码 printed without the 项目 over it is the template's 项目/科目编码)."""
+    """Whether a printed path already names the template column: as a whole, or, printed as one
+    level, by the template's last level (科目编码 without the 项目 over it is 项目/科目编码).  A garbled
+    upper level (2/单位资金, 2025年换算数/基本支出) does not name it."""
     if similarity(printed, column) >= NAMED_SCORE:
         return True
-    leaf = TemplateColumn(column.path.rsplit("/", 1)[-1], column.role)
-    return similarity(printed.rsplit("/", 1)[-1], leaf) >= NAMED_SCORE
+    if "/" in printed:
+        return False
+    return similarity(printed, TemplateColumn(column.path.rsplit("/", 1)[-1], column.role)) >= NAMED_SCORE
 
 
 def fit_header(kind: TableKind, printed_paths: tuple[str, ...]) -> HeaderFit | None:
@@ -134,6 +141,11 @@ def fit_header(kind: TableKind, printed_paths: tuple[str, ...]) -> HeaderFit | N
             missing.append(j - 1)
             j -= 1
     return HeaderFit(template=template, matched=tuple(matched), scores=tuple(scores), missing=tuple(sorted(missing)))
+
+
+def depth(template: tuple[TemplateColumn, ...]) -> int:
+    """How many header levels the template's deepest column has."""
+    return max(column.path.count("/") + 1 for column in template)
 
 
 def printed_year(texts: list[str]) -> str | None:

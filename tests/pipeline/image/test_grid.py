@@ -213,3 +213,27 @@ def test_two_tables_on_one_page_are_two_grids() -> None:
     fill(gray, lower, body(2, 3))
     found = page_grids(gray)
     assert [(g.n_rows, g.n_cols) for g in found.grids] == [(3, 2), (2, 3)]
+
+
+def test_a_copier_streak_down_the_page_is_a_suspect_column_line_not_a_plain_rule() -> None:
+    gray = blank(1400, 900)
+    draw_table(gray, [60, 300, 560, 820], [300, 360, 420, 480, 540])
+    for row in range(4):
+        put_text(gray, (70, 312 + 60 * row), "行政运行", size=28)
+        put_text(gray, (580, 312 + 60 * row), "1,030.50", size=28)
+    plain = page_grids(gray).grids[0]
+    assert plain.suspect_col_edges == ()
+    streaked = gray.copy()
+    streaked[:, 180:182] = 60  # a copier's streak through the whole page, across the first column
+    (grid,) = page_grids(streaked).grids
+    assert grid.n_cols == plain.n_cols + 1
+    assert [round(grid.col_edges[i]) for i in grid.suspect_col_edges] == [181]
+
+
+def test_rules_running_on_past_a_lost_border_are_kept() -> None:
+    gray = blank(1400, 900)
+    draw_table(gray, [60, 300, 560, 820], [300, 360, 420, 480, 540], skip_v={(r, 3) for r in range(4)})
+    for row in range(4):
+        put_text(gray, (70, 312 + 60 * row), "行政运行", size=28)
+    (grid,) = page_grids(gray).grids
+    assert grid.n_rows == 4 and grid.suspect_col_edges == ()

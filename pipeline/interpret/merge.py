@@ -1,0 +1,75 @@
+"""Grids with a column line taken out: two columns a streak cut apart made one again.
+
+A copier's streak that runs down a table passes for a column rule (pipeline.image.grid marks
+the lines that run on past the table as suspect).  Only the table's kind can tell a streak
+from a rule a streak lay along: when taking a suspect line out makes the grid fit its kind's
+template, it was a streak.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from models import BBox, Grid, GridCell, combine
+
+
+def without_col_edge(grid: Grid, edge: int) -> Grid | None:
+    """The grid with column line ``edge`` (an index into ``col_edges``, not the first or last) taken
+    out and the cells on its two sides joined; None when a cell on one side spans other rows than
+    its neighbour on the other (the two cannot be one cell)."""
+    left, right = edge - 1, edge  # the columns the line separates
+    cells: list[GridCell] = []
+    pending: dict[int, GridCell] = {}  # row -> the cell ending at the line, waiting for its neighbour
+    for cell in sorted(grid.cells, key=lambda c: (c.row, c.col)):
+        ends_at_line = cell.col + cell.col_span - 1 == left
+        starts_at_line = cell.col == right
+        if ends_at_line and not starts_at_line:
+            pending[cell.row] = cell
+            continue
+        if starts_at_line:
+            neighbour = pending.pop(cell.row, None)
+            if neighbour is None or neighbour.row_span != cell.row_span:
+                return None
+            cells.append(_joined(neighbour, cell))
+            continue
+        cells.append(_shifted(cell, edge))
+    if pending:
+        return None
+    col_edges = grid.col_edges[:edge] + grid.col_edges[edge + 1:]
+    suspects = tuple(e - (e > edge) for e in grid.suspect_col_edges if e != edge)
+    return replace(grid, col_edges=col_edges, cells=tuple(sorted(cells, key=lambda c: (c.row, c.col))),
+                   suspect_col_edges=suspects)
+
+
+def _shifted(cell: GridCell, edge: int) -> GridCell:
+    """A cell untouched by the line, renumbered: columns right of it move one left; a cell spanning
+    the line (merged across it already) spans one column less."""
+    if cell.col >= edge:
+        return replace(cell, col=cell.col - 1)
+    if cell.col + cell.col_span > edge:
+        return replace(cell, col_span=cell.col_span - 1)
+    return cell
+
+
+def _joined_text(left: str, right: str) -> str:
+    """Two cells' text as one: Chinese runs on without a space; two Latin words keep one between them."""
+    left, right = left.strip(), right.strip()
+    if not left or not right:
+        return left or right
+    sep = " " if left[-1].isascii() and left[-1].isalpha() and right[0].isascii() and right[0].isalpha() else ""
+    return left + sep + right
+
+
+def _joined(left: GridCell, right: GridCell) -> GridCell:
+    text = _joined_text(left.text, right.text)
+    second = None
+    if left.second_text is not None or right.second_text is not None:
+        second = _joined_text(left.second_text or left.text, right.second_text or right.text)
+    read = [c for c in (left, right) if c.text.strip()]
+    return GridCell(
+        row=left.row, col=left.col, row_span=left.row_span, col_span=left.col_span + right.col_span - 1,
+        bbox=BBox(left.bbox.x0, min(left.bbox.y0, right.bbox.y0), right.bbox.x1, max(left.bbox.y1, right.bbox.y1)),
+        text=text, blank=left.blank and right.blank, second_text=second,
+        evidence=combine(c.evidence for c in read) if read else left.evidence,
+        read_by=left.read_by or right.read_by,
+    )

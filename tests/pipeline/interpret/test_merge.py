@@ -1,0 +1,41 @@
+"""A streak that passed for a column rule: the column line taken out where the kind's template says so."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from _tables import make_grid, page
+from pipeline.interpret.merge import without_col_edge
+from pipeline.interpret.resolve import resolve_tables
+
+# 预算支出总表 with its 科目名称 column cut in two by a streak (grid column 2 is the sliver right of it).
+SPLIT = [
+    [("科目编码", 2, 1), ("科目", 2, 1), ("名称", 2, 1), ("2025年预算数", 1, 3)],
+    ["合计", "基本支出", "项目支出"],
+    ["201", "一般公共", "服务支出", "100.00", "60.00", "40.00"],
+    ["20113", "商贸事务", "", "100.00", "60.00", "40.00"],
+]
+
+
+def test_taking_a_column_line_out_joins_the_cells_on_its_two_sides() -> None:
+    grid = make_grid(SPLIT)
+    merged = without_col_edge(grid, 2)
+    assert merged is not None and merged.n_cols == grid.n_cols - 1
+    assert [c.text for c in merged.cells if c.row == 2] == ["201", "一般公共服务支出", "100.00", "60.00", "40.00"]
+    assert merged.cell_at(0, 1).text == "科目名称" and merged.cell_at(0, 1).row_span == 2
+    assert merged.cell_at(0, 2).text == "2025年预算数" and merged.cell_at(0, 2).col_span == 3
+
+
+def test_a_suspect_line_that_breaks_the_template_is_taken_out() -> None:
+    grid = replace(make_grid(SPLIT), suspect_col_edges=(2,))
+    (table,) = resolve_tables([page(1, (["2025年预算支出总表"], grid))], 70.0)
+    assert table.quality.fits and table.table.grid.n_cols == 5
+    assert table.layout.column_paths[2:] == ("2025年预算数/合计", "2025年预算数/基本支出", "2025年预算数/项目支出")
+
+
+def test_a_suspect_line_along_a_real_rule_stays() -> None:
+    rows = [[("科目编码", 2, 1), ("科目名称", 2, 1), ("2025年预算数", 1, 3)], ["合计", "基本支出", "项目支出"],
+            ["201", "一般公共服务支出", "100.00", "60.00", "40.00"]]
+    grid = replace(make_grid(rows), suspect_col_edges=(3,))  # a streak lay along the 合计|基本支出 rule
+    (table,) = resolve_tables([page(1, (["2025年预算支出总表"], grid))], 70.0)
+    assert table.quality.fits and table.table.grid.n_cols == 5
