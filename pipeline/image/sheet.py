@@ -152,10 +152,12 @@ def as_paper(gray: np.ndarray, colour: np.ndarray | None, dpi: float = 200.0,
     rectified when the page does not fill its image (found, or the ``sheet`` given with ``find``
     off), half-tone dot screens taken out.  What the page stages and every picture of the page
     (pipeline.image.orient.reapply) start from."""
+    if find:
+        # On the page as photographed: taking coloured ink out first would take a blue or brown
+        # desk out with it, and the sheet's edge with the desk.
+        sheet = find_sheet(gray, colour)
     if colour is not None:
         gray = without_coloured_ink(colour)
-    if find:
-        sheet = find_sheet(gray, colour)
     if sheet is not None:
         gray = rectify(gray, sheet)
     gray, _ = without_screens(gray, dpi)
