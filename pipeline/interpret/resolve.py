@@ -65,7 +65,7 @@ class ResolvedTable:
 def resolve_tables(pages: list[PageResult], title_threshold: float) -> list[ResolvedTable]:
     resolved: list[ResolvedTable] = []
     for page in pages:
-        for table in page.tables:
+        for table in _without_rivals(page, resolved[-1] if resolved else None, title_threshold):
             previous = resolved[-1] if resolved else None
             one = _resolve_one(page, table, previous, title_threshold)
             log.debug("page %d, %dx%d grid: %s (score %.0f%s), %d header rows", page.ref.number,
@@ -74,6 +74,45 @@ def resolve_tables(pages: list[PageResult], title_threshold: float) -> list[Reso
                       one.layout.header_rows if one.layout is not None else 0)
             resolved.append(one)
     return resolved
+
+
+# Two grids on a page sharing this much of the smaller one's area are two readings of one table (a
+# phone photo's sheet edge or shadow taken for a frame around the real one, a table found twice):
+# two tables printed on one page never overlap at all.
+_RIVAL_OVERLAP = 0.5
+
+
+def _overlap(a: PageTable, b: PageTable) -> float:
+    """The share of the smaller grid's area that lies inside the other."""
+    x = min(a.grid.bbox.x1, b.grid.bbox.x1) - max(a.grid.bbox.x0, b.grid.bbox.x0)
+    y = min(a.grid.bbox.y1, b.grid.bbox.y1) - max(a.grid.bbox.y0, b.grid.bbox.y0)
+    if x <= 0 or y <= 0:
+        return 0.0
+    smaller = min(a.grid.bbox.width * a.grid.bbox.height, b.grid.bbox.width * b.grid.bbox.height)
+    return x * y / smaller if smaller > 0 else 0.0
+
+
+def _rank(one: ResolvedTable) -> tuple[bool, bool, float, int]:
+    """Which reading of a table to believe: a known kind, a grid fitting its template, the better
+    header, then more cells with text (a fragment of the table found on its own has fewer)."""
+    filled = sum(1 for c in one.table.grid.cells if c.text.strip())
+    return (one.kind != TableKind.UNKNOWN, one.quality.fits, one.quality.header_fit, filled)
+
+
+def _without_rivals(page: PageResult, previous: ResolvedTable | None, threshold: float) -> list[PageTable]:
+    """The page's tables, of each group of overlapping grids only the one whose reading ranks best."""
+    kept: list[PageTable] = []
+    for table in page.tables:
+        rival = next((k for k in kept if _overlap(k, table) >= _RIVAL_OVERLAP), None)
+        if rival is None:
+            kept.append(table)
+            continue
+        best = max((rival, table), key=lambda t: _rank(_resolve_one(page, t, previous, threshold)))
+        log.debug("page %d: two grids over one table (%dx%d, %dx%d), kept the %dx%d", page.ref.number,
+                  rival.grid.n_rows, rival.grid.n_cols, table.grid.n_rows, table.grid.n_cols,
+                  best.grid.n_rows, best.grid.n_cols)
+        kept[kept.index(rival)] = best
+    return kept
 
 
 def _resolve_one(page: PageResult, table: PageTable, previous: ResolvedTable | None, threshold: float) -> ResolvedTable:

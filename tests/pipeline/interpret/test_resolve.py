@@ -102,3 +102,25 @@ def test_a_grid_with_columns_its_kind_cannot_have_is_doubted() -> None:
     assert not table.quality.fits
     facts = draft_facts(0, table)
     assert facts and all(ReviewReason.TABLE_STRUCTURE_DOUBTFUL in f.reasons for f in facts)
+
+
+def test_of_two_grids_over_one_table_the_reading_of_a_known_kind_is_kept() -> None:
+    # A phone photo: the sheet's shadow read as a frame around the table, the title caught inside it.
+    frame = make_grid([["", "2025年一般公共预算支出预算表", "", "", "", ""], ["", "科目编码", "科目名称", "合计", "", ""],
+                       *[[""] + r for r in ROWS_1], ["", "", "", "", "", ""], ["", "", "", "", "", ""]], x0=20, y0=260)
+    table = make_grid(GBE_HEADER + ROWS_1)
+    (kept,) = resolve_tables([page(1, ([], frame), (["2025年一般公共预算支出预算表"], table))], THRESHOLD)
+    assert kept.kind == TableKind.GENERAL_BUDGET_EXPENDITURE and kept.table.grid == table
+    # Two tables side by side on a page are both read.
+    beside = make_grid(GBE_HEADER + ROWS_2, x0=700, y0=300)
+    both = resolve_tables([page(1, (["2025年一般公共预算支出预算表"], table), ([], beside))], THRESHOLD)
+    assert len(both) == 2
+
+
+def test_of_two_readings_of_one_form_the_fuller_is_kept() -> None:
+    # A form found whole and again as a fragment of its first column (a lost ruling line).
+    rows = [["项目名称", "遗属生活困难补助资金"], ["主管部门及代码", "029-山阴县商务局"], ["项目属性", "经常性项目"]]
+    whole = make_grid(rows)
+    fragment = make_grid([[r[0]] for r in rows])
+    (kept,) = resolve_tables([page(1, (["项目支出绩效目标表"], whole), ([], fragment))], THRESHOLD)
+    assert kept.table.grid == whole
