@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.text import normalize
+from pipeline.text import normalize, strip_stray_marks
 
 # 支出功能分类科目: 类 (3 digits), 款 (5), 项 (7).
 FUNCTIONAL_CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
@@ -23,8 +23,9 @@ _DIGIT_CONFUSIONS = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "|": 
 
 
 def clean_code(text: str) -> str:
-    """A code cell's text as a comparison key, letters read for digits turned back into digits."""
-    return normalize(text).translate(_DIGIT_CONFUSIONS)
+    """A code cell's text as a comparison key, letters read for digits turned back into digits and
+    a speck read as a mark beside it (201. for 201) dropped."""
+    return strip_stray_marks(normalize(text)).translate(_DIGIT_CONFUSIONS)
 
 
 def is_code(text: str) -> bool:

@@ -34,6 +34,7 @@ from pipeline.check.match import canonical_labels
 from pipeline.check.narrative import apply_narrative_checks, check_narrative, read_narrative_figures
 from pipeline.ocr.base import OcrEngine, OcrEngineError
 from pipeline.page import process_page
+from pipeline.interpret.marks import without_stray_marks
 from pipeline.interpret.resolve import ResolvedTable, resolve_tables
 from pipeline.check.validate import validate
 from pipeline.settings import Settings
@@ -79,7 +80,7 @@ def assemble(document: DocumentInfo, outcomes: Iterable[PageResult | PageFailure
 def draft_document(pages: list[PageResult], settings: Settings,
                    catalog: Catalog) -> tuple[list[ResolvedTable], list[DraftFact]]:
     """Every fact of the document with its evidence, before confidence and status."""
-    pages = sorted(pages, key=lambda p: p.ref.index)
+    pages = sorted((without_stray_marks(p) for p in pages), key=lambda p: p.ref.index)
     resolved = resolve_tables(pages, settings.title_match_threshold)
     drafts = [draft for index, table in enumerate(resolved) for draft in draft_facts(index, table)]
     # Stable sort by table keeps document order with the forms (read over the whole document) merged in.
@@ -88,7 +89,8 @@ def draft_document(pages: list[PageResult], settings: Settings,
     drafts = apply_aliases(drafts, catalog.aliases)
     drafts = assign_codes(drafts, catalog, settings.label_match_threshold)
     drafts = canonical_labels(drafts, catalog, settings.label_match_threshold)
-    drafts = validate(drafts, logical_tables(resolved)).drafts
+    logical = logical_tables(resolved)
+    drafts = validate(drafts, logical).drafts
     figures = [figure for page in pages
                for figure in read_narrative_figures([line.text for line in page.text], page.ref.number)]
     drafts = apply_narrative_checks(drafts, check_narrative(figures, drafts))

@@ -13,13 +13,34 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Protocol
 
-__all__ = ["collapse_doubled", "confusion_key", "normalize", "parse_decimal", "strip_enumeration", "to_simplified"]
+__all__ = ["STRAY_MARKS", "collapse_doubled", "confusion_key", "normalize", "one_final_mark", "only_stray_marks",
+           "parse_decimal", "strip_enumeration", "strip_stray_marks", "to_simplified"]
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 
 # NFKC already folds full-width （） and ［］ to ASCII; these it leaves alone.
 _BRACKETS = str.maketrans({"〔": "(", "〕": ")", "【": "(", "】": ")", "[": "(", "]": ")", "〈": "(", "〉": ")"})
 _WHITESPACE = re.compile(r"\s+")
+# What a toner speck, a dropout's edge or a fleck of a cell border is read as.  No column header,
+# code or 科目 name begins or ends with one, and a cell holding nothing else holds nothing.
+# Quotes and dashes are left out: “三公”经费 starts with a quote, and a dash is a printed nil.
+STRAY_MARKS = ".。,，、·・．:：;；'`´"
+_TRAILING_MARKS = re.compile(f"([{re.escape(STRAY_MARKS)}])[{re.escape(STRAY_MARKS)}\\s]+$")
+
+
+def strip_stray_marks(text: str) -> str:
+    """``text`` without the marks of STRAY_MARKS (or spaces) at either end."""
+    return text.strip(STRAY_MARKS + " \t\n\u3000")
+
+
+def only_stray_marks(text: str) -> bool:
+    """Whether a non-blank cell holds nothing but stray marks (a speck read as 。)."""
+    return bool(text.strip()) and not strip_stray_marks(text)
+
+
+def one_final_mark(text: str) -> str:
+    """A sentence ends with one mark: a run of them (。.。。) is the stop and specks after it."""
+    return _TRAILING_MARKS.sub(r"\1", text)
 # OCR sometimes reads the character 和 as the English word "and".
 _OCR_AND = re.compile(rf"(?<=[{_CJK}])and(?=[{_CJK}])", re.IGNORECASE)
 _DOUBLED = re.compile(rf"([{_CJK}]{{2,}})\1+")

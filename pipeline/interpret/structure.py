@@ -19,7 +19,7 @@ from rapidfuzz import fuzz, process
 
 from models import Grid, GridCell
 from pipeline.code_syntax import FUNCTIONAL_CODE, is_code
-from pipeline.text import confusion_key, normalize, parse_decimal, strip_enumeration
+from pipeline.text import confusion_key, normalize, parse_decimal, strip_enumeration, strip_stray_marks
 
 _YEAR_HEADER = re.compile(r"^(\d{4})(年?)(合计|预算数|财政拨款)?$")
 # Header terms whose column holds row labels (names), not amounts.
@@ -71,9 +71,10 @@ def _header_choices() -> tuple[str, ...]:
 def canonical_header(text: str) -> tuple[str, float]:
     """The canonical spelling of a column-header cell and the match score (0..100).
 
-    Enumerated text (二十二、国有资本经营预算支出) is a row label, never a header.
+    Enumerated text (二十二、国有资本经营预算支出) is a row label, never a header.  A speck read
+    as a mark at either end (小计。) is not part of it.
     """
-    key = normalize(text)
+    key = strip_stray_marks(normalize(text))
     if not key:
         return "", 100.0
     if strip_enumeration(key) != key:

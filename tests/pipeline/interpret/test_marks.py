@@ -1,0 +1,49 @@
+"""Specks read as marks: blank cells stay blank, headers, codes and labels lose them, a sentence keeps one."""
+
+from __future__ import annotations
+
+from _tables import GBE_HEADER, make_grid, page
+from pipeline.check.catalog import load_default
+from pipeline.code_syntax import clean_code, is_code
+from pipeline.document import draft_document
+from pipeline.interpret.forms.vocabulary import clean_text
+from pipeline.interpret.marks import without_stray_marks
+from pipeline.interpret.structure import canonical_header
+from pipeline.settings import Settings
+from pipeline.text import one_final_mark, only_stray_marks, strip_stray_marks
+
+
+def test_what_counts_as_a_stray_mark() -> None:
+    assert only_stray_marks("。") and only_stray_marks(" . 、") and only_stray_marks("：")
+    # A dash is a printed nil, a quote opens “三公”经费, text is text.
+    assert not only_stray_marks("-") and not only_stray_marks("“") and not only_stray_marks("0")
+    assert not only_stray_marks("") and not only_stray_marks("  ")
+    assert strip_stray_marks("小计。") == "小计" and strip_stray_marks(".20805") == "20805"
+    assert strip_stray_marks("“三公”经费") == "“三公”经费"
+    assert one_final_mark("劳务费。.。。") == "劳务费。" and one_final_mark("3.5") == "3.5"
+
+
+def test_a_cell_holding_only_a_speck_is_made_blank() -> None:
+    grid = make_grid([["项目属性", "。"], ["项目期", "2年"], ["实施单位", "、."]])
+    cleaned = without_stray_marks(page(1, ([], grid)))
+    assert [c.text for c in cleaned.tables[0].grid.cells] == ["项目属性", "", "项目期", "2年", "实施单位", ""]
+    untouched = page(2, ([], make_grid([["合计", "1.00"]])))
+    assert without_stray_marks(untouched) is untouched
+
+
+def test_headers_codes_and_sentences_shed_their_specks() -> None:
+    assert canonical_header("小计。") == canonical_header("小计")
+    assert canonical_header("小计。")[1] > 0
+    assert is_code("201.") and clean_code("2101199.") == "2101199" and clean_code(".20805") == "20805"
+    assert clean_text("用于单位正常运转。.。。") == "用于单位正常运转。"
+
+
+def test_a_ledger_read_with_specks_gives_the_facts_printed() -> None:
+    rows = [["201.", "一般公共服务支出。", "100.00", "80.00", "20.00"], ["20101", "人大事务", "100.00", "80.00", "20.00"],
+            ["", "。", "", "", ""]]
+    pages = [page(1, (["2025年一般公共预算支出预算表", "单位：万元"], make_grid(GBE_HEADER + rows)))]
+    _, drafts = draft_document(pages, Settings(), load_default())
+    first = [d for d in drafts if d.row == 2]
+    assert {d.code for d in first} == {"201"}
+    assert {d.labels for d in first} == {("一般公共服务支出",)}
+    assert not [d for d in drafts if d.row == 4]  # the speck row gives nothing
