@@ -43,7 +43,9 @@ TITLE_VARIANTS: dict[TableKind, tuple[str, ...]] = {
 
 # Words a grid of that kind prints in its first rows, for tables without a title.
 GRID_SIGNATURES: dict[TableKind, tuple[str, ...]] = {
-    TableKind.PERFORMANCE_PROJECT: ("项目名称", "主管部门及代码", "绩效指标"),
+    # The first rows of a project form (its 绩效指标 lie further down, out of sight of a signature):
+    # no table of the 13 has a 主管部门及代码 cell.
+    TableKind.PERFORMANCE_PROJECT: ("项目名称", "主管部门及代码"),
     TableKind.PERFORMANCE_OVERALL: ("部门基本信息", "部门职责", "年度绩效指标"),
     TableKind.PROCUREMENT_CATALOG: ("代码", "一级目录", "二级目录", "三级目录"),
 }

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz
 
-from models import FORM_KINDS, Grid, PageResult, PageTable, TableKind
+from models import FORM_KINDS, Grid, PageResult, PageTable, TableKind, TextPhrase
 from pipeline.interpret.classify import classify_by_signature, classify_title
 from pipeline.interpret.structure import TableLayout, analyse, relaid, rows_before_data, with_header_rows
 from pipeline.interpret.merge import without_col_edge
@@ -76,6 +76,8 @@ def resolve_tables(pages: list[PageResult], title_threshold: float) -> list[Reso
     return resolved
 
 
+# How sure a continuation known only by its shape (next page, same columns) is, against the table it continues.
+_SHAPE_CONTINUATION_DISCOUNT = 0.8
 # Two grids on a page sharing this much of the smaller one's area are two readings of one table (a
 # phone photo's sheet edge or shadow taken for a frame around the real one, a table found twice):
 # two tables printed on one page never overlap at all.
@@ -99,6 +101,16 @@ def _rank(one: ResolvedTable) -> tuple[bool, bool, float, int]:
     return (one.kind != TableKind.UNKNOWN, one.quality.fits, one.quality.header_fit, filled)
 
 
+def _with_context_of(kept: PageTable, dropped: PageTable) -> PageTable:
+    """The kept table with the text the dropped reading held above it as its own context: a frame
+    drawn around a table by a shadow holds the title, which the table's own context then lacks."""
+    above = [TextPhrase(text=c.text, confidence=c.evidence.ocr_confidence, bbox=c.bbox)
+             for c in dropped.grid.cells if c.text.strip() and c.bbox.y1 <= kept.grid.bbox.y0 + 1]
+    known = {p.text for p in kept.context}
+    extra = tuple(p for p in above if p.text not in known)
+    return replace(kept, context=kept.context + extra) if extra else kept
+
+
 def _without_rivals(page: PageResult, previous: ResolvedTable | None, threshold: float) -> list[PageTable]:
     """The page's tables, of each group of overlapping grids only the one whose reading ranks best."""
     kept: list[PageTable] = []
@@ -108,6 +120,7 @@ def _without_rivals(page: PageResult, previous: ResolvedTable | None, threshold:
             kept.append(table)
             continue
         best = max((rival, table), key=lambda t: _rank(_resolve_one(page, t, previous, threshold)))
+        best = _with_context_of(best, table if best is rival else rival)
         log.debug("page %d: two grids over one table (%dx%d, %dx%d), kept the %dx%d", page.ref.number,
                   rival.grid.n_rows, rival.grid.n_cols, table.grid.n_rows, table.grid.n_cols,
                   best.grid.n_rows, best.grid.n_cols)
@@ -135,6 +148,12 @@ def _resolve_one(page: PageResult, table: PageTable, previous: ResolvedTable | N
         # A form running onto the next page: no title, no header, same form.
         return _make(page, table, previous.kind, previous.kind_score * 0.9, previous.title, previous.unit,
                      continued=True, previous=previous)
+    if previous is not None and _continues_by_shape(page, table, previous):
+        # A header too damaged to compare (a photocopy's dot screen over its grey fill), on the page
+        # after a table of as many columns, with no title of its own: that table going on.  Its
+        # columns are named by the kind's template where they stand one to one (_fitted).
+        return _make(page, table, previous.kind, previous.kind_score * _SHAPE_CONTINUATION_DISCOUNT, previous.title,
+                     unit or previous.unit, continued=True, previous=previous, layout=layout)
     return _make(page, table, TableKind.UNKNOWN, 0.0, "", unit, continued=False, previous=None, layout=layout)
 
 
@@ -219,15 +238,24 @@ def _header_fit(kind: TableKind, grid: Grid, layout: TableLayout,
 def _continues(table: PageTable, layout: TableLayout, previous: ResolvedTable) -> bool:
     if previous.layout is None:
         return False
+    if layout.header_rows > 0 and fuzz.ratio(layout.header_signature, previous.layout.header_signature) >= _SAME_HEADER_SCORE:
+        # The same header repeated: the same table, even where one of the two grids gained or lost a
+        # column at its edge (a scanner lid's border taken for a rule).
+        return True
     if table.grid.n_cols != previous.table.grid.n_cols:
         return False
     if layout.header_rows == 0:
         return True
-    if fuzz.ratio(layout.header_signature, previous.layout.header_signature) >= _SAME_HEADER_SCORE:
-        return True
     # One damaged header word must not break the chain: most columns keep their path.
     same = sum(1 for a, b in zip(layout.column_paths, previous.layout.column_paths) if a and a == b)
     return same >= _SAME_COLUMNS_SHARE * len(layout.column_paths)
+
+
+def _continues_by_shape(page: PageResult, table: PageTable, previous: ResolvedTable) -> bool:
+    """Whether an untitled table whose header matched nothing is the previous table going on: the
+    next page, as many columns, and the previous one a ledger of a known kind."""
+    return (previous.kind != TableKind.UNKNOWN and previous.kind not in FORM_KINDS and previous.layout is not None
+            and page.ref.index == previous.page.ref.index + 1 and table.grid.n_cols == previous.table.grid.n_cols)
 
 
 def _unit(phrases: list[str]) -> str | None:

@@ -77,6 +77,13 @@ def test_project_form_grid_signature() -> None:
     assert match is not None and match.kind == TableKind.PERFORMANCE_PROJECT and match.title == ""
 
 
+def test_a_project_form_is_known_by_its_first_rows() -> None:
+    # A form page whose title was lost (a photo's shadow drew a frame around the title): the form
+    # before it was a 整体 form, and without this it was taken for that form's continuation.
+    match = classify_by_signature(["项目名称", "成品油流通智慧监管平台", "主管部门及代码", "029-山阴县商务局", "项目属性"])
+    assert match is not None and match.kind == TableKind.PERFORMANCE_PROJECT
+
+
 def test_catalog_grid_signature() -> None:
     match = classify_by_signature(["代码", "一级目录", "二级目录", "三级目录"])
     assert match is not None and match.kind == TableKind.PROCUREMENT_CATALOG
@@ -86,7 +93,7 @@ def test_catalog_grid_signature() -> None:
     "first_cells",
     [
         ["项目", "本年收入", "一般公共预算"],
-        ["项目名称", "主管部门及代码"],  # two of the three project-form words only
+        ["项目名称", "合计", "2025年财政拨款"],  # the 项目支出预算表's header, not a project form
         [],
     ],
 )

@@ -124,3 +124,36 @@ def test_of_two_readings_of_one_form_the_fuller_is_kept() -> None:
     fragment = make_grid([[r[0]] for r in rows])
     (kept,) = resolve_tables([page(1, (["项目支出绩效目标表"], whole), ([], fragment))], THRESHOLD)
     assert kept.table.grid == whole
+
+
+GARBLED_HEADER = [["1,1n114", "浦科择名生", "证合", "一股公共", "政府姓"]]  # a photocopy's dots over a grey header
+
+
+def test_a_garbled_header_on_the_next_page_with_as_many_columns_continues_the_table() -> None:
+    pages = [
+        page(1, (["2025年一般公共预算支出预算表", "单位：万元"], make_grid(GBE_HEADER + ROWS_1))),
+        page(2, ([], make_grid(GARBLED_HEADER + ROWS_2))),
+    ]
+    first, second = resolve_tables(pages, THRESHOLD)
+    assert (second.kind, second.continued, second.unit) == (TableKind.GENERAL_BUDGET_EXPENDITURE, True, "万元")
+    assert second.kind_score < first.kind_score  # known by its shape only
+
+
+def test_shape_alone_does_not_reach_over_a_page() -> None:
+    pages = [
+        page(1, (["2025年一般公共预算支出预算表"], make_grid(GBE_HEADER + ROWS_1))),
+        page(3, ([], make_grid(GARBLED_HEADER + ROWS_2))),
+    ]
+    assert resolve_tables(pages, THRESHOLD)[1].kind == TableKind.UNKNOWN
+
+
+def test_a_repeated_header_continues_though_the_grid_gained_a_column_at_its_edge() -> None:
+    # A scanner lid's dark border read as one more rule on the first page.
+    widened = [[*GBE_HEADER[0], ("", 2, 1)], GBE_HEADER[1], *[[*r, ""] for r in ROWS_1]]
+    pages = [
+        page(1, (["2025年一般公共预算支出预算表"], make_grid(widened))),
+        page(2, ([], make_grid(GBE_HEADER + ROWS_2))),
+    ]
+    first, second = resolve_tables(pages, THRESHOLD)
+    assert first.table.grid.n_cols == 6 and second.table.grid.n_cols == 5
+    assert (second.kind, second.continued) == (TableKind.GENERAL_BUDGET_EXPENDITURE, True)
