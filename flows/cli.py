@@ -280,7 +280,8 @@ def _run_ingest(inputs: list[Path], out: Path, store: Any, settings: Settings, c
     database_fault = sink.database_error is not None
     if fault is None and database_fault:
         fault = DatabaseUnreachableError(f"the database failed during the run: {sink.database_error}")
-    status = fault.exit_code if fault is not None else exit_status(rejected, database_fault)
+    without_facts = sum(1 for line in sink.lines if line.without_facts)
+    status = fault.exit_code if fault is not None else exit_status(rejected, database_fault, without_facts)
     return RunSummary(version=_version(), pipeline_version=_pipeline_version(), exit_status=status,
                       lines=tuple(sink.lines), fault=fault.code if fault else None,
                       message=fault.message if fault else None)
@@ -431,7 +432,7 @@ def serve(
                     Console().print(row.line(), highlight=False, markup=False)
                 Console().print(f"{len(rows)} file(s): {len(rows) - rejected} processed or unchanged, "
                                 f"{rejected} quarantined", highlight=False)
-            raise typer.Exit(exit_status(rejected))
+            raise typer.Exit(exit_status(rejected, n_without_facts=sum(1 for r in rows if r.without_facts)))
         start_orchestration(config.orchestration_timeout, config.orchestration_attempts)
         serve_inbox(cron, parameters, name=name)
 

@@ -58,12 +58,19 @@ class FileOutcome:
     needs_review: int
     moved_to: str
 
+    @property
+    def without_facts(self) -> bool:
+        """Read and not one fact: the warning ``no_facts`` (as flows.summary says it for ingest)."""
+        return not self.outcome.startswith("rejected") and self.facts == 0
+
     def line(self) -> str:
         """The file's one summary line."""
-        return f"{self.name}: {self.outcome}, {self.facts} facts, {self.needs_review} need review -> {self.moved_to}"
+        warning = " (warning no_facts)" if self.without_facts else ""
+        return (f"{self.name}: {self.outcome}, {self.facts} facts{warning}, {self.needs_review} need review "
+                f"-> {self.moved_to}")
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {**asdict(self), "warnings": ["no_facts"] if self.without_facts else []}
 
 
 @contextmanager

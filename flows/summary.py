@@ -33,6 +33,11 @@ class DocumentLine:
     stored: bool = True  # False when the database failed while this document was being saved
 
     @property
+    def without_facts(self) -> bool:
+        """Read, with pages, and not one fact: the named warning ``no_facts`` (exit status 4)."""
+        return self.outcome != "rejected" and bool(self.pages) and self.facts == 0
+
+    @property
     def note(self) -> str:
         """What an operator should know about this input, in words; "" when nothing."""
         if self.outcome == "rejected":
@@ -42,9 +47,9 @@ class DocumentLine:
             notes.append("unchanged (already stored)")
         if self.page_failures:
             notes.append(f"{self.page_failures} page(s) failed")
-        if self.facts == 0:
-            notes.append("no facts: no budget table was recognised" if self.tables == 0
-                         else "no facts: the tables hold no values")
+        if self.without_facts:
+            notes.append("no_facts: no budget table was recognised" if self.tables == 0
+                         else "no_facts: the tables hold no values")
         if not self.stored:
             notes.append("not stored in the database (records in the files; a rerun stores it)")
         return "; ".join(notes)
@@ -91,6 +96,11 @@ class RunSummary:
         if not_stored:
             notes.append(f"{len(not_stored)} document(s) not stored in the database; their records are in the "
                          f"files, and a rerun stores them (their pages come from the page cache)")
+        empty = [line.source for line in self.lines if line.without_facts]
+        if empty:
+            notes.append(f"warning no_facts: {len(empty)} document(s) gave no facts from their pages "
+                         f"({', '.join(empty[:5])}{' …' if len(empty) > 5 else ''}); check that they are budget "
+                         f"tables and that the scan is legible (--debug-dir shows what was found); exit status 4")
         if self.message:
             notes.append(self.message)
         return notes
@@ -104,10 +114,11 @@ class RunSummary:
             "rejected": sum(line.outcome == "rejected" for line in self.lines),
             "facts": sum(line.facts for line in self.lines),
             "needs_review": sum(line.needs_review for line in self.lines),
-            "without_facts": sum(line.facts == 0 and line.outcome != "rejected" for line in self.lines),
+            "without_facts": sum(line.without_facts for line in self.lines),
             "not_stored": sum(not line.stored for line in self.lines),
         }
+        warnings = [{"code": "no_facts", "source": line.source} for line in self.lines if line.without_facts]
         payload = {"version": self.version, "pipeline_version": self.pipeline_version,
                    "exit_status": self.exit_status, "fault": self.fault, "message": self.message,
-                   "documents": lines, "totals": totals, "notes": self.notes}
+                   "documents": lines, "totals": totals, "warnings": warnings, "notes": self.notes}
         return json.dumps(payload, ensure_ascii=False, indent=2)

@@ -19,16 +19,22 @@ EXIT_OK = 0  # every input was processed (records needing review included)
 EXIT_REJECTED = 1  # at least one input was rejected; the others were processed
 EXIT_USAGE = 2  # bad command line or settings: nothing was started
 EXIT_ENVIRONMENT = 3  # the machine, not the input: database unreachable, engine missing, orchestration failed
+# Every input was read, but a document with pages gave no fact: a scan yusuan could not make sense of
+# (a look it cannot read, a page that is no budget table) must not pass for a success a script ignores.
+EXIT_NO_FACTS = 4
 
 
-def exit_status(n_rejected: int, environment_fault: bool = False) -> int:
+def exit_status(n_rejected: int, environment_fault: bool = False, n_without_facts: int = 0) -> int:
     """The exit status of a batch run that got past argument checking.
 
     A fault of the environment met during the run (the database went away) outranks rejected
-    inputs: the operator must act on it, and a rerun then finishes the job."""
+    inputs: the operator must act on it, and a rerun then finishes the job.  A rejected input
+    outranks a document without facts (both are named in the summary)."""
     if environment_fault:
         return EXIT_ENVIRONMENT
-    return EXIT_REJECTED if n_rejected > 0 else EXIT_OK
+    if n_rejected > 0:
+        return EXIT_REJECTED
+    return EXIT_NO_FACTS if n_without_facts > 0 else EXIT_OK
 
 
 class RunFault(Exception):

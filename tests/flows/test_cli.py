@@ -17,7 +17,7 @@ from typer.testing import CliRunner, Result
 
 from _inputs import BODY, HEADER, blank_png, png_claiming
 from flows.cli import app
-from pipeline.errors import EXIT_ENVIRONMENT, EXIT_OK, EXIT_REJECTED, EXIT_USAGE
+from pipeline.errors import EXIT_ENVIRONMENT, EXIT_NO_FACTS, EXIT_OK, EXIT_REJECTED, EXIT_USAGE
 
 runner = CliRunner()
 
@@ -117,13 +117,19 @@ def test_a_png_named_pdf_is_processed_without_facts(batch: BatchRun) -> None:
     assert {t["source"] for t in batch.tables} == {"budget.pdf"}
 
 
-def test_all_good_inputs_exit_0(prefect_harness: None, budget_pdf: bytes, tmp_path: Path) -> None:
+def test_all_good_inputs_exit_0_and_a_document_without_facts_exits_4(prefect_harness: None, budget_pdf: bytes,
+                                                                      tmp_path: Path) -> None:
     (tmp_path / "budget.pdf").write_bytes(budget_pdf)
-    blank_png(tmp_path / "blank.png")
-    result = ingest([tmp_path / "budget.pdf", tmp_path / "blank.png"], tmp_path / "out", tmp_path / "data")
+    result = ingest([tmp_path / "budget.pdf"], tmp_path / "out", tmp_path / "data")
     assert result.exit_code == EXIT_OK, result.output
     assert read_lines(tmp_path / "out" / "rejected.jsonl") == []
     assert read_lines(tmp_path / "out" / "records.jsonl")
+    # A readable page that gives nothing beside it: the batch goes on, the run says so and exits 4.
+    blank_png(tmp_path / "blank.png")
+    result = ingest([tmp_path / "budget.pdf", tmp_path / "blank.png"], tmp_path / "out2", tmp_path / "data")
+    assert result.exit_code == EXIT_NO_FACTS, result.output
+    assert "no_facts" in result.output and "blank.png" in result.output
+    assert read_lines(tmp_path / "out2" / "rejected.jsonl") == []
 
 
 def test_debug_dir_gets_a_picture_of_each_page_and_verbose_names_the_decisions(
@@ -274,11 +280,13 @@ def test_export_command_writes_csv_with_a_bom(tmp_path) -> None:
 def test_a_document_without_facts_is_said_plainly(prefect_harness: None, tmp_path: Path) -> None:
     blank_png(tmp_path / "blank.png")
     result = ingest([tmp_path / "blank.png"], tmp_path / "out", tmp_path / "data", "--json", "--no-cross-check")
-    assert result.exit_code == EXIT_OK, result.output
+    assert result.exit_code == EXIT_NO_FACTS, result.output
     summary = json.loads(result.stdout[result.stdout.index("{"):])
     (line,) = summary["documents"]
     assert (line["outcome"], line["facts"], line["tables"]) == ("processed", 0, 0)
-    assert line["note"] and summary["totals"]["without_facts"] == 1
+    assert line["note"].startswith("no_facts") and summary["totals"]["without_facts"] == 1
+    assert summary["warnings"] == [{"code": "no_facts", "source": "blank.png"}]
+    assert summary["exit_status"] == EXIT_NO_FACTS
 
 
 def test_an_inbox_run_logs_a_line_per_file_rejects_as_warnings(prefect_harness: None, budget_pdf: bytes,

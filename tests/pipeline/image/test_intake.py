@@ -19,6 +19,7 @@ from PIL import Image, ImageFile
 
 from models.records import ErrorCode
 from pipeline.errors import (
+    EXIT_NO_FACTS,
     EXIT_OK,
     EXIT_REJECTED,
     CorruptError,
@@ -102,6 +103,8 @@ def test_every_error_has_its_stable_code_and_a_rejection_line(
 def test_exit_status_is_rejected_only_when_something_was_rejected() -> None:
     assert exit_status(0) == EXIT_OK
     assert exit_status(3) == EXIT_REJECTED
+    assert exit_status(0, n_without_facts=1) == EXIT_NO_FACTS
+    assert exit_status(1, n_without_facts=1) == EXIT_REJECTED  # a rejection outranks the warning
 
 
 # --- open_document --------------------------------------------------------
