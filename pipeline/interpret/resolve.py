@@ -207,7 +207,8 @@ def _fitted(kind: TableKind, table: PageTable, layout: TableLayout,
     paths = list(layout.column_paths)
     renamed = 0
     for col, matched in enumerate(fit.matched):
-        if matched is not None and not names_it(paths[col], fit.template[matched]):
+        if matched is not None and (not names_it(paths[col], fit.template[matched])
+                                    or _lost_upper_level(grid, layout, col, paths[col], fit.template[matched].path)):
             named = template_path(fit.template[matched], year, paths[col])
             if named != paths[col]:
                 log.debug("column %d of %s: %r named %r by the template", col, kind, paths[col], named)
@@ -215,6 +216,18 @@ def _fitted(kind: TableKind, table: PageTable, layout: TableLayout,
     if renamed:
         layout = relaid(grid, layout, tuple(paths))
     return table, layout, TableQuality(header_fit=fit.score, fits=True, renamed=renamed)
+
+
+def _lost_upper_level(grid: Grid, layout: TableLayout, col: int, printed: str, template_path: str) -> bool:
+    """Whether a column printed with fewer header levels than its template column sits under a blank
+    header cell: the cell spanning it above (2025年预算数 over 合计) was cut off by a broken rule, not
+    left out by the printer (a 科目编码 printed alone spans the header rows, nothing blank above it)."""
+    if printed.count("/") >= template_path.count("/"):
+        return False
+    above = [c for c in grid.cells if c.row < layout.header_rows and c.row not in layout.number_rows
+             and c.col <= col < c.col + c.col_span]
+    first_text = min((c.row for c in above if c.text.strip()), default=None)
+    return first_text is not None and any(not c.text.strip() and c.row < first_text for c in above)
 
 
 def _header_fit(kind: TableKind, grid: Grid, layout: TableLayout,

@@ -157,3 +157,14 @@ def test_a_repeated_header_continues_though_the_grid_gained_a_column_at_its_edge
     first, second = resolve_tables(pages, THRESHOLD)
     assert first.table.grid.n_cols == 6 and second.table.grid.n_cols == 5
     assert (second.kind, second.continued) == (TableKind.GENERAL_BUDGET_EXPENDITURE, True)
+
+
+def test_a_column_cut_off_from_the_header_cell_spanning_it_is_named_by_the_template() -> None:
+    # A photocopy's broken rule split 2025年预算数 from the columns it spans: 合计 stands under a
+    # blank cell, one level short of the template's 2025年预算数/合计.
+    cut = [[("科目编码", 2, 1), ("科目名称", 2, 1), "", "2025年预算数", ""], ["合计", "基本支出", "项目支出"]]
+    (table,) = resolve_tables([page(1, (["2025年一般公共预算支出预算表"], make_grid(cut + ROWS_1)))], THRESHOLD)
+    assert table.layout is not None
+    assert table.layout.column_paths[2:] == ("2025年预算数/合计", "2025年预算数/基本支出", "2025年预算数/项目支出")
+    # 科目编码 printed alone over both header rows keeps its printed name.
+    assert table.layout.column_paths[0] == "科目编码"
