@@ -24,7 +24,7 @@ _WHITESPACE = re.compile(r"\s+")
 # What a toner speck, a dropout's edge or a fleck of a cell border is read as.  No column header,
 # code or 科目 name begins or ends with one, and a cell holding nothing else holds nothing.
 # Quotes and dashes are left out: “三公”经费 starts with a quote, and a dash is a printed nil.
-STRAY_MARKS = ".。,，、·・．:：;；'`´"
+STRAY_MARKS = ".。,，、·・．:：;；'`´•●∙◦˙"
 _TRAILING_MARKS = re.compile(f"([{re.escape(STRAY_MARKS)}])[{re.escape(STRAY_MARKS)}\\s]+$")
 
 
@@ -39,8 +39,13 @@ def only_stray_marks(text: str) -> bool:
 
 
 def one_final_mark(text: str) -> str:
-    """A sentence ends with one mark: a run of them (。.。。) is the stop and specks after it."""
-    return _TRAILING_MARKS.sub(r"\1", text)
+    """A sentence ends with one mark: a run of them (。.。。) is the stop and specks after it.  A
+    Chinese sentence never ends with a full stop in ASCII after a word or a sign (积极性. ≥95%.):
+    that one is a speck, dropped."""
+    text = _TRAILING_MARKS.sub(r"\1", text)
+    if len(text) > 1 and text[-1] in ".．" and not text[-2].isdigit():
+        return text[:-1]
+    return text
 # OCR sometimes reads the character 和 as the English word "and".
 _OCR_AND = re.compile(rf"(?<=[{_CJK}])and(?=[{_CJK}])", re.IGNORECASE)
 _DOUBLED = re.compile(rf"([{_CJK}]{{2,}})\1+")

@@ -34,7 +34,7 @@ from pipeline.interpret.forms.vocabulary import (
     vocabulary,
 )
 from pipeline.interpret.resolve import ResolvedTable
-from pipeline.text import normalize, parse_decimal
+from pipeline.text import normalize, only_stray_marks, parse_decimal
 
 _DEFAULT_UNIT = "元"  # RECORDS.md: money in a form is in 元 unless the form says otherwise
 _LEADING_COLON = re.compile(r"^[:：]\s*")
@@ -45,7 +45,9 @@ def form_facts_for_document(tables: Sequence[ResolvedTable]) -> list[DraftFact]:
     facts: list[DraftFact] = []
     for form in group_forms(tables):
         facts.extend(facts_of_form(form))
-    return facts
+    # A value cell that held its key and a speck (项目属性。, the rule between them lost) leaves a
+    # value of marks alone: nothing was printed there.
+    return [f for f in facts if not only_stray_marks(f.value)]
 
 
 def group_forms(tables: Sequence[ResolvedTable]) -> Iterator[list[Place]]:

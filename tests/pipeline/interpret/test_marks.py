@@ -21,6 +21,9 @@ def test_what_counts_as_a_stray_mark() -> None:
     assert strip_stray_marks("小计。") == "小计" and strip_stray_marks(".20805") == "20805"
     assert strip_stray_marks("“三公”经费") == "“三公”经费"
     assert one_final_mark("劳务费。.。。") == "劳务费。" and one_final_mark("3.5") == "3.5"
+    # A Chinese sentence never ends with an ASCII full stop after a word or a sign; after a digit it may be
+    # part of what was printed, and stays.
+    assert one_final_mark("积极性.") == "积极性" and one_final_mark("≥95%.") == "≥95%" and one_final_mark("1.") == "1."
 
 
 def test_a_cell_holding_only_a_speck_is_made_blank() -> None:
@@ -35,6 +38,7 @@ def test_headers_codes_and_sentences_shed_their_specks() -> None:
     assert canonical_header("小计。") == canonical_header("小计")
     assert canonical_header("小计。")[1] > 0
     assert is_code("201.") and clean_code("2101199.") == "2101199" and clean_code(".20805") == "20805"
+    assert is_code("-21008") and clean_code("-21008") == "21008" and not is_code("-")
     assert clean_text("用于单位正常运转。.。。") == "用于单位正常运转。"
 
 
