@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from rapidfuzz import fuzz
 
 from models import FORM_KINDS, Grid, PageResult, PageTable, TableKind, TextPhrase
+from pipeline.code_syntax import CATALOG_CODE, clean_code
 from pipeline.interpret.classify import classify_by_signature, classify_title
 from pipeline.interpret.structure import TableLayout, analyse, relaid, rows_before_data, with_header_rows
 from pipeline.interpret.merge import without_col_edge
@@ -76,6 +77,11 @@ def resolve_tables(pages: list[PageResult], title_threshold: float) -> list[Reso
     return resolved
 
 
+# A grid is the 目录 by its body when at least this many first-column cells, and this share of them, are 目录 codes.
+_CATALOG_ROWS = 5
+_CATALOG_SHARE = 0.6
+# How sure a kind known by its body alone is (below a title's, as a signature's).
+_SIGNATURE_BY_BODY_SCORE = 85.0
 # How sure a continuation known only by its shape (next page, same columns) is, against the table it continues.
 _SHAPE_CONTINUATION_DISCOUNT = 0.8
 # Two grids on a page sharing this much of the smaller one's area are two readings of one table (a
@@ -144,6 +150,12 @@ def _resolve_one(page: PageResult, table: PageTable, previous: ResolvedTable | N
     if by_signature is not None:
         return _make(page, table, by_signature.kind, by_signature.score, "", unit, continued=False, previous=None,
                      layout=layout)
+    if _rows_of_catalog_codes(table):
+        # The 目录's header is three words a photocopy can wipe out; its body is unmistakable.
+        goes_on = previous is not None and previous.kind == TableKind.PROCUREMENT_CATALOG
+        return _make(page, table, TableKind.PROCUREMENT_CATALOG, _SIGNATURE_BY_BODY_SCORE,
+                     previous.title if goes_on and previous is not None else "", unit, continued=goes_on,
+                     previous=previous if goes_on else None, layout=layout)
     if previous is not None and previous.kind in FORM_KINDS:
         # A form running onto the next page: no title, no header, same form.
         return _make(page, table, previous.kind, previous.kind_score * 0.9, previous.title, previous.unit,
@@ -262,6 +274,13 @@ def _continues(table: PageTable, layout: TableLayout, previous: ResolvedTable) -
     # One damaged header word must not break the chain: most columns keep their path.
     same = sum(1 for a, b in zip(layout.column_paths, previous.layout.column_paths) if a and a == b)
     return same >= _SAME_COLUMNS_SHARE * len(layout.column_paths)
+
+
+def _rows_of_catalog_codes(table: PageTable) -> bool:
+    """Whether the grid's first column is 目录 codes (A06, A0604, B0102 …) row after row."""
+    first = [c.text for c in table.grid.cells if c.col == 0 and c.text.strip()]
+    codes = sum(1 for text in first if CATALOG_CODE.match(clean_code(text)))
+    return codes >= _CATALOG_ROWS and codes >= _CATALOG_SHARE * len(first)
 
 
 def _continues_by_shape(page: PageResult, table: PageTable, previous: ResolvedTable) -> bool:

@@ -168,3 +168,23 @@ def test_a_column_cut_off_from_the_header_cell_spanning_it_is_named_by_the_templ
     assert table.layout.column_paths[2:] == ("2025年预算数/合计", "2025年预算数/基本支出", "2025年预算数/项目支出")
     # 科目编码 printed alone over both header rows keeps its printed name.
     assert table.layout.column_paths[0] == "科目编码"
+
+
+CATALOG_BODY = [["A1303", "", "", "轨道交通应急演练服务"], ["A1304", "", "", "道路养护服务"],
+                ["A14", "", "灾害防治及应急管理", ""], ["A1401", "", "", "防灾减灾预警、预报服务"],
+                ["A1402", "", "", "防灾减灾技术指导服务"]]
+
+
+def test_the_catalog_is_known_by_its_codes_when_its_header_is_wiped_out() -> None:
+    garbled = [["代码", "一一级录", "年一级自录年", "11级1"]]  # a photocopy's dots over the grey header
+    first = make_grid([["代码", "一级目录", "二级目录", "三级目录"], *CATALOG_BODY])
+    pages = [page(1, (["山西省政府购买服务指导性目录"], first)), page(2, ([], make_grid(garbled + CATALOG_BODY)))]
+    _, second = resolve_tables(pages, THRESHOLD)
+    assert (second.kind, second.continued) == (TableKind.PROCUREMENT_CATALOG, True)
+    # Its columns are the catalog's, named by the template where the print was unreadable.
+    assert second.layout is not None and second.layout.column_paths == ("代码", "一级目录", "二级目录", "三级目录")
+    (alone,) = resolve_tables([page(5, ([], make_grid(garbled + CATALOG_BODY)))], THRESHOLD)
+    assert (alone.kind, alone.continued) == (TableKind.PROCUREMENT_CATALOG, False)
+    # A ledger's codes are no 目录 codes.
+    (ledger,) = resolve_tables([page(7, ([], make_grid(GARBLED_HEADER + ROWS_1 + ROWS_2)))], THRESHOLD)
+    assert ledger.kind == TableKind.UNKNOWN
