@@ -114,7 +114,8 @@ def _is_number_row(cells: list[GridCell]) -> bool:
     """
     runs: list[str] = [""]
     for cell in sorted(cells, key=lambda c: c.col):
-        text = normalize(cell.text).translate(_DIGIT_CONFUSIONS)
+        # A speck or a rule's trace beside a caption or a number (-栏次, 3.) is not part of it.
+        text = strip_stray_marks(normalize(cell.text)).strip("-—–_~").translate(_DIGIT_CONFUSIONS)
         if not text:
             continue
         if text.isdigit() and len(text) <= 4:

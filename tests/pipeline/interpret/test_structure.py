@@ -27,6 +27,7 @@ def test_rowspan_colspan_header_with_a_column_number_row() -> None:
     ["栏次", "1", "栏次", "2", "3", "4"],  # numbering goes on across the two sides
     ["栏次", "1", "栏次", "1", "2", "3"],  # each side numbered from 1
     ["栏次", "l", "栏次", "2", "3", "4"],  # a lone 1 read as the letter l
+    ["-栏次", "1", "栏次。", "2", "3.", "4"],  # a rule's trace and specks beside caption and numbers
 ])
 def test_a_number_row_of_a_side_by_side_table_is_no_data(numbers: list[str]) -> None:
     grid = make_grid([
