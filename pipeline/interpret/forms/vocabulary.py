@@ -13,7 +13,7 @@ from importlib import resources
 from rapidfuzz import fuzz, process
 
 from models import TableKind
-from pipeline.text import confusion_key, one_final_mark, parse_decimal, strip_enumeration
+from pipeline.text import STRAY_MARKS, confusion_key, one_final_mark, parse_decimal, strip_enumeration
 
 # rapidfuzz ratio (0..100) a cell needs to count as a vocabulary key.  Low enough
 # for two damaged characters in a seven-character key (实施期安全总额 scores 71
@@ -128,9 +128,10 @@ def indicator_name(text: str) -> str:
 
 
 def clean_text(text: str) -> str:
-    """Printed text without the spaces OCR puts between wrapped Chinese lines, and ending with one
-    mark at most (specks after a sentence's stop read as 。.。)."""
-    return one_final_mark(SPACES.sub(" ", _SPACE_NEXT_TO_WIDE.sub("", text.strip())))
+    """Printed text without the spaces OCR puts between wrapped Chinese lines, beginning with no mark
+    (a speck before the first word read as 。) and ending with one mark at most (specks after a
+    sentence's stop read as 。.。)."""
+    return one_final_mark(SPACES.sub(" ", _SPACE_NEXT_TO_WIDE.sub("", text.strip()))).lstrip(STRAY_MARKS + " ")
 
 
 def subject_name(value: str, kind: TableKind) -> str:

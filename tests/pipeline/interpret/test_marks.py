@@ -40,6 +40,7 @@ def test_headers_codes_and_sentences_shed_their_specks() -> None:
     assert is_code("201.") and clean_code("2101199.") == "2101199" and clean_code(".20805") == "20805"
     assert is_code("-21008") and clean_code("-21008") == "21008" and not is_code("-")
     assert clean_text("用于单位正常运转。.。。") == "用于单位正常运转。"
+    assert clean_text("。全年持续开展，每半年结算一次。") == "全年持续开展，每半年结算一次。"
 
 
 def test_a_ledger_read_with_specks_gives_the_facts_printed() -> None:
