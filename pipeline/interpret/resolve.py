@@ -77,6 +77,9 @@ def resolve_tables(pages: list[PageResult], title_threshold: float) -> list[Reso
     return resolved
 
 
+# A kind's signature words are looked for in this many first rows of its grid: a frame drawn round the
+# title too (a photo's shadow) puts two rows of title above a form's 项目名称.
+_SIGNATURE_ROWS = 5
 # A grid is the 目录 by its body when at least this many first-column cells, and this share of them, are 目录 codes.
 _CATALOG_ROWS = 5
 _CATALOG_SHARE = 0.6
@@ -138,7 +141,7 @@ def _resolve_one(page: PageResult, table: PageTable, previous: ResolvedTable | N
     phrases = [p.text for p in table.context]
     unit = _unit(phrases)
     by_title = classify_title(phrases, threshold)
-    first_texts = [c.text for c in table.grid.cells if c.row < 3]
+    first_texts = [c.text for c in table.grid.cells if c.row < _SIGNATURE_ROWS]
     if by_title is not None:
         kind, score, title = by_title.kind, by_title.score, by_title.title
         return _make(page, table, kind, score, title, unit, continued=False, previous=None)
@@ -219,8 +222,7 @@ def _fitted(kind: TableKind, table: PageTable, layout: TableLayout,
     paths = list(layout.column_paths)
     renamed = 0
     for col, matched in enumerate(fit.matched):
-        if matched is not None and (not names_it(paths[col], fit.template[matched])
-                                    or _lost_upper_level(grid, layout, col, paths[col], fit.template[matched].path)):
+        if matched is not None and _to_canonical(grid, layout, col, paths[col], fit.template[matched]):
             named = template_path(fit.template[matched], year, paths[col])
             if named != paths[col]:
                 log.debug("column %d of %s: %r named %r by the template", col, kind, paths[col], named)
@@ -228,6 +230,16 @@ def _fitted(kind: TableKind, table: PageTable, layout: TableLayout,
     if renamed:
         layout = relaid(grid, layout, tuple(paths))
     return table, layout, TableQuality(header_fit=fit.score, fits=True, renamed=renamed)
+
+
+def _to_canonical(grid: Grid, layout: TableLayout, col: int, printed: str, column: TemplateColumn) -> bool:
+    """Whether a column of a header that fits its template one to one is named by the template (its
+    canonical spelling, with the year the document prints): unless it prints only the template's last
+    level (科目编码 without 项目 over it: a printer's choice, kept; but not 合计 cut off from the cell
+    spanning it).  A near miss (基本支 for 基本支出, こ合计, 财政拨 for 财政拨款) is a misreading."""
+    if "/" not in printed and normalize(printed) == column.path.rsplit("/", 1)[-1]:
+        return _lost_upper_level(grid, layout, col, printed, column.path)
+    return True
 
 
 def _lost_upper_level(grid: Grid, layout: TableLayout, col: int, printed: str, template_path: str) -> bool:
