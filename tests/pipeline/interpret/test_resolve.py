@@ -188,3 +188,11 @@ def test_the_catalog_is_known_by_its_codes_when_its_header_is_wiped_out() -> Non
     # A ledger's codes are no 目录 codes.
     (ledger,) = resolve_tables([page(7, ([], make_grid(GARBLED_HEADER + ROWS_1 + ROWS_2)))], THRESHOLD)
     assert ledger.kind == TableKind.UNKNOWN
+
+
+def test_a_misread_header_word_gets_the_templates_spelling() -> None:
+    misread = [[("科目编码", 2, 1), ("科目名称", 2, 1), ("2025年预算数", 1, 3)], ["こ合计", "基本支", "项目支出"]]
+    (table,) = resolve_tables([page(1, (["2025年一般公共预算支出预算表"], make_grid(misread + ROWS_1)))], THRESHOLD)
+    assert table.layout is not None
+    assert table.layout.column_paths[2:] == ("2025年预算数/合计", "2025年预算数/基本支出", "2025年预算数/项目支出")
+    assert table.quality.renamed == 2
