@@ -27,6 +27,7 @@ from pipeline.interpret.templates import (
     template_path,
     templates,
 )
+from pipeline.interpret.columns import column_key
 from pipeline.text import normalize
 
 log = logging.getLogger(__name__)
@@ -234,12 +235,16 @@ def _fitted(kind: TableKind, table: PageTable, layout: TableLayout,
 
 def _to_canonical(grid: Grid, layout: TableLayout, col: int, printed: str, column: TemplateColumn) -> bool:
     """Whether a column of a header that fits its template one to one is named by the template (its
-    canonical spelling, with the year the document prints): unless it prints only the template's last
-    level (科目编码 without 项目 over it: a printer's choice, kept; but not 合计 cut off from the cell
-    spanning it).  A near miss (基本支 for 基本支出, こ合计, 财政拨 for 财政拨款) is a misreading."""
+    canonical spelling, with the year the document prints): not where it prints the template's words
+    (the year and generic words aside), nor where it prints only the last level (科目编码 without 项目
+    over it: a printer's choice; but 合计 cut off from the cell spanning it is renamed).  A near miss
+    (基本支 for 基本支出, こ合计, 财政拨 for 财政拨款) is a misreading."""
     if "/" not in printed and normalize(printed) == column.path.rsplit("/", 1)[-1]:
         return _lost_upper_level(grid, layout, col, printed, column.path)
-    return True
+    # The same words but for the year and the generic ones: a printer's spelling (2025预算数 or
+    # 2025年预算数 in the 机关运行经费 table, department by department), kept as printed.
+    same_levels = printed.count("/") == column.path.count("/")
+    return not (same_levels and column_key(printed) == column_key(column.path.replace("{year}", "2000")))
 
 
 def _lost_upper_level(grid: Grid, layout: TableLayout, col: int, printed: str, template_path: str) -> bool:

@@ -159,7 +159,9 @@ def test_an_operator_reviews_corrects_undoes_and_accepts(browser, served: Served
     page.click("a.fact-link:text-is('870.60')")
     misread_url = page.url.split("?")[0]
     assert "870.60" in page.inner_text("#readings") and "830.50" in page.inner_text("#identities")
-    assert page.locator("#crop-row").evaluate("img => img.complete && img.naturalWidth > 0")
+    # The row's crop is cut from the page image on request: on a busy machine it may still be loading.
+    page.wait_for_function("() => { const img = document.querySelector('#crop-row');"
+                           " return img && img.complete && img.naturalWidth > 0; }", timeout=20_000)
     _shoot(page, "review-fact.png", tmp_path)
     page.keyboard.press("c")
     page.fill("#correct-value", "830.5")
