@@ -220,10 +220,11 @@ def _fitted(kind: TableKind, table: PageTable, layout: TableLayout,
         return table, layout, TableQuality(header_fit=fit.score, fits=False)
     grid = table.grid
     year = printed_year([title, *(c.text for c in grid.cells if c.row < layout.header_rows)])
+    above = [normalize(p.text) for p in table.context]
     paths = list(layout.column_paths)
     renamed = 0
     for col, matched in enumerate(fit.matched):
-        if matched is not None and _to_canonical(grid, layout, col, paths[col], fit.template[matched]):
+        if matched is not None and _to_canonical(grid, layout, col, paths[col], fit.template[matched], above):
             named = template_path(fit.template[matched], year, paths[col])
             if named != paths[col]:
                 log.debug("column %d of %s: %r named %r by the template", col, kind, paths[col], named)
@@ -233,18 +234,29 @@ def _fitted(kind: TableKind, table: PageTable, layout: TableLayout,
     return table, layout, TableQuality(header_fit=fit.score, fits=True, renamed=renamed)
 
 
-def _to_canonical(grid: Grid, layout: TableLayout, col: int, printed: str, column: TemplateColumn) -> bool:
+def _to_canonical(grid: Grid, layout: TableLayout, col: int, printed: str, column: TemplateColumn,
+                  above: list[str]) -> bool:
     """Whether a column of a header that fits its template one to one is named by the template (its
     canonical spelling, with the year the document prints): not where it prints the template's words
     (the year and generic words aside), nor where it prints only the last level (科目编码 without 项目
     over it: a printer's choice; but 合计 cut off from the cell spanning it is renamed).  A near miss
     (基本支 for 基本支出, こ合计, 财政拨 for 财政拨款) is a misreading."""
     if "/" not in printed and normalize(printed) == column.path.rsplit("/", 1)[-1]:
-        return _lost_upper_level(grid, layout, col, printed, column.path)
+        return (_lost_upper_level(grid, layout, col, printed, column.path)
+                or _printed_above(column.path, above))
     # The same words but for the year and the generic ones: a printer's spelling (2025预算数 or
     # 2025年预算数 in the 机关运行经费 table, department by department), kept as printed.
     same_levels = printed.count("/") == column.path.count("/")
     return not (same_levels and column_key(printed) == column_key(column.path.replace("{year}", "2000")))
+
+
+def _printed_above(path: str, above: list[str]) -> bool:
+    """Whether the template column's upper level (2025年预算数) stands among the lines just above the
+    grid: a header row whose top rule was lost, read as text outside the table."""
+    if "/" not in path:
+        return False
+    upper = re.escape(normalize(path.rsplit("/", 1)[0].split("/")[-1])).replace(re.escape("{year}"), r"\d{4}")
+    return any(re.fullmatch(upper, phrase) for phrase in above)
 
 
 def _lost_upper_level(grid: Grid, layout: TableLayout, col: int, printed: str, template_path: str) -> bool:

@@ -196,3 +196,15 @@ def test_a_misread_header_word_gets_the_templates_spelling() -> None:
     assert table.layout is not None
     assert table.layout.column_paths[2:] == ("2025年预算数/合计", "2025年预算数/基本支出", "2025年预算数/项目支出")
     assert table.quality.renamed == 2
+
+
+def test_a_header_row_lost_above_the_grid_is_restored_from_the_lines_read_there() -> None:
+    # A fax lost the rule over the header: 项目 and 2025年预算数 were read as text above the table.
+    lower = [["科目编码", "科目名称", "合计", "基本支出", "项目支出"]]
+    context = ["2025年一般公共预算支出预算表", "单位：万元", "项目", "2025年预算数"]
+    (table,) = resolve_tables([page(1, (context, make_grid(lower + ROWS_1)))], THRESHOLD)
+    assert table.layout is not None
+    assert table.layout.column_paths[2:] == ("2025年预算数/合计", "2025年预算数/基本支出", "2025年预算数/项目支出")
+    # Without those lines the one-level print is the printer's and is kept.
+    (plain,) = resolve_tables([page(1, (context[:2], make_grid(lower + ROWS_1)))], THRESHOLD)
+    assert plain.layout is not None and plain.layout.column_paths[2] == "合计"
