@@ -170,10 +170,11 @@ def brackets_balanced(text: str) -> bool:
     """Whether every 〔 《 （ in ``text`` is closed, in order, and every 〕 》 opened.
 
     A lost bracket is the commonest silent OCR error in document numbers (阳财教〔202458号).
-    A round bracket closing what nothing opened is allowed: 1）2） enumerate.
+    A round bracket closing what nothing opened is allowed after an enumerating number or letter
+    (1）2）, 一）, a）); after a word it lost its opening (303-应县农业农村局部门）).
     """
     depth = dict.fromkeys(("round", "square", "book"), 0)
-    for char in text:
+    for index, char in enumerate(text):
         family = _BRACKET_FAMILY.get(char)
         if family is None:
             continue
@@ -181,6 +182,18 @@ def brackets_balanced(text: str) -> bool:
             depth[family] += 1
         elif depth[family]:
             depth[family] -= 1
-        elif family != "round":
+        elif family != "round" or not _ENUMERATES.fullmatch(text[_enumeration_start(text, index):index]):
             return False
     return not any(depth.values())
+
+
+# What a round bracket may close without opening: a list number (1 12 一 十二 a), alone in its clause.
+_ENUMERATES = re.compile(r"\d{1,2}|[一二三四五六七八九十]{1,3}|[a-zA-Z]")
+
+
+def _enumeration_start(text: str, end: int) -> int:
+    """Where the clause ending at ``end`` begins: after the last mark or space before it."""
+    start = end
+    while start > 0 and text[start - 1] not in "，,。；;：:、 \t\n（(":
+        start -= 1
+    return start

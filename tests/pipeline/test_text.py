@@ -114,3 +114,11 @@ def test_to_simplified_is_identity_on_simplified_text() -> None:
 ])
 def test_lost_brackets_are_found(text: str, balanced: bool) -> None:
     assert brackets_balanced(text) is balanced
+
+
+def test_a_round_bracket_closed_after_a_word_lost_its_opening() -> None:
+    from pipeline.text import brackets_balanced
+
+    assert not brackets_balanced("303-应县农业农村局部门)")  # （部门） with its （ lost
+    # Closing what nothing opened after a list number is how lists are numbered.
+    assert brackets_balanced("1）提高效率；2）降低成本") and brackets_balanced("一）总体目标") and brackets_balanced("a) 其他")
