@@ -1,7 +1,7 @@
 """Frozen record and geometry types. Imports nothing from ``pipeline``."""
 
 from models.document import DocumentInfo, PageRef
-from models.evidence import Evidence, combine
+from models.evidence import Evidence, TableSignals, combine
 from models.geometry import BBox, Grid, GridCell
 from models.results import (DocumentResult, Orientation, PageFailure, PageResult, PageTable, Sheet, StoredPageImage,
                             TextPhrase)
@@ -50,6 +50,7 @@ __all__ = [
     "PageRef",
     "ErrorCode",
     "Evidence",
+    "TableSignals",
     "Fact",
     "Grid",
     "GridCell",

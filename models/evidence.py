@@ -42,3 +42,22 @@ def combine(evidences: Iterable[Evidence]) -> Evidence:
         unexplained_ink=max(e.unexplained_ink for e in items),
         unread_marks=max(e.unread_marks for e in items),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class TableSignals:
+    """What the whole table a fact sits in, and its document, say about trusting it: a grid or header
+    that does not fit its kind, or arithmetic failing across the table, doubts every fact in it, even
+    one whose own cell reads cleanly.  The defaults are a table that fits and holds together."""
+
+    # 0..1: how well the header block matched the kind's template as a whole (1.0 without a template).
+    header_fit: float = 1.0
+    # 0..1: share of value columns named by the template because their printed header was misread.
+    renamed_share: float = 0.0
+    # 0..1: share of the table's numbers that break an arithmetic identity (pipeline.score.table_signals).
+    failed_share: float = 0.0
+    # 0..1: share of the table's numbers no identity confirmed (checked neither way).
+    unconfirmed_share: float = 0.0
+    # 0..1: share of the whole document's numbers that break an identity: how well this scan reads at
+    # all, which also speaks for the text cells no arithmetic can check (a fax's misread words).
+    document_failed_share: float = 0.0

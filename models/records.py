@@ -78,6 +78,14 @@ class ReviewReason(StrEnum):
     UNREAD_MARK = "unread_mark"
     # The value or a label opens a bracket it never closes, or closes one never opened (a lost mark).
     UNBALANCED_BRACKETS = "unbalanced_brackets"
+    # The code column holds digits that make no code (0805 for 20805): a digit lost or gained.
+    UNREADABLE_CODE = "unreadable_code"
+    # A form's value reads a bare > or < (95% or 100% after it): the national 绩效目标 forms print ≥
+    # and ≤, and recognisers read those as > and < in some typefaces (Kai), both engines alike.
+    COMPARISON_SIGN_UNSURE = "comparison_sign_unsure"
+    # The document's numbers break their identities more often than in any document the confidence
+    # model was fitted on (a look it has not seen): none of its facts is accepted on the model's word.
+    SCAN_QUALITY_UNFAMILIAR = "scan_quality_unfamiliar"
     # A figure the 第三部分 prose states differs from the cell that prints it (pipeline.check.narrative).
     NARRATIVE_MISMATCH = "narrative_mismatch"
     # The cell's table was not recognised as any kind: its facts carry table "unknown".

@@ -16,6 +16,7 @@ from pipeline.check.aliases import apply_aliases
 from pipeline.check.catalog import Catalog
 from pipeline.check.codes import assign_codes
 from pipeline.score.confidence import DocumentIdentity, finish
+from pipeline.score.table_signals import with_table_signals
 from pipeline.read.crosscheck import CrossCheck
 from pipeline.engines import engine_names
 from pipeline.output.emit import table_record
@@ -25,6 +26,8 @@ from pipeline.interpret.facts import (
     DraftFact,
     draft_facts,
     with_bracket_reasons,
+    with_comparison_sign_reasons,
+    with_incomplete_indicator_reasons,
     with_unconfirmed_repair_reasons,
     with_unread_mark_reasons,
 )
@@ -94,6 +97,8 @@ def draft_document(pages: list[PageResult], settings: Settings,
     figures = [figure for page in pages
                for figure in read_narrative_figures([line.text for line in page.text], page.ref.number)]
     drafts = apply_narrative_checks(drafts, check_narrative(figures, drafts))
+    drafts = with_table_signals(drafts, logical)
+    drafts = with_incomplete_indicator_reasons(with_comparison_sign_reasons(drafts))
     return resolved, with_bracket_reasons(with_unread_mark_reasons(with_unconfirmed_repair_reasons(drafts)))
 
 

@@ -6,15 +6,18 @@ implied codes and cross-table checks happen over the whole document later.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
-from models import FORM_KINDS, BBox, BrokenIdentity, Evidence, GridCell, Reading, ReviewReason, TableKind, combine
+from models import (FORM_KINDS, BBox, BrokenIdentity, Evidence, GridCell, Reading, ReviewReason, TableKind,
+                    TableSignals, combine)
 from pipeline.interpret.resolve import ResolvedTable
 from pipeline.code_syntax import CATALOG_CODE_LOST_LETTER, clean_code, is_code
 from pipeline.interpret.numbers import NumberFormat, column_format, read_amount
 from pipeline.interpret.structure import ColumnGroup
-from pipeline.text import brackets_balanced
+from pipeline.read.textcells import READ_BY as TEXT_LAYER
+from pipeline.text import brackets_balanced, normalize, strip_stray_marks
 
 
 
@@ -53,6 +56,8 @@ class DraftFact:
     # The identities it breaks, with the value that would close each (pipeline.check.validate).
     broken: tuple[BrokenIdentity, ...] = ()
     read_by: str = ""  # how the value cell was read (models.GridCell.read_by)
+    # What its table as a whole says: header fit here, arithmetic shares after validation.
+    table: TableSignals = TableSignals()
 
 
 PRIMARY = "primary"
@@ -93,6 +98,27 @@ def with_bracket_reasons(drafts: Iterable[DraftFact]) -> list[DraftFact]:
                         lambda d: not all(brackets_balanced(text) for text in (d.value, *d.labels)))
 
 
+def with_incomplete_indicator_reasons(drafts: Iterable[DraftFact]) -> list[DraftFact]:
+    """Form indicators whose 一级 name is blank while the 二级 one is read get
+    ``table_structure_doubtful``: the cell spanning the indicator block was lost with a rule, and
+    the fact's row key is incomplete."""
+    return _with_reason(drafts, ReviewReason.TABLE_STRUCTURE_DOUBTFUL,
+                        lambda d: d.kind in FORM_KINDS and len(d.labels) > 1 and not d.labels[0].strip()
+                        and bool(d.labels[1].strip()))
+
+
+_BARE_COMPARISON = frozenset("<>＜＞")
+
+
+def with_comparison_sign_reasons(drafts: Iterable[DraftFact]) -> list[DraftFact]:
+    """Form values read with a bare > or < get ``comparison_sign_unsure``: the forms print ≥ and ≤
+    (every indicator of the seed), and a ≥ whose bar the recogniser missed reads as >.  A page read
+    from its own text layer is exact and keeps its sign."""
+    return _with_reason(drafts, ReviewReason.COMPARISON_SIGN_UNSURE,
+                        lambda d: d.kind in FORM_KINDS and d.read_by != TEXT_LAYER
+                        and bool(_BARE_COMPARISON.intersection(d.value)))
+
+
 def _with_reason(drafts: Iterable[DraftFact], reason: str,
                  applies: Callable[[DraftFact], bool]) -> list[DraftFact]:
     return [replace(d, reasons=d.reasons + (reason,)) if reason not in d.reasons and applies(d) else d
@@ -116,6 +142,10 @@ def draft_facts(index: int, table: ResolvedTable) -> list[DraftFact]:
     if table.kind == TableKind.UNKNOWN:
         # Read as a ledger so nothing printed is lost, and shown to an operator: no kind vouches for it.
         return [replace(f, reasons=f.reasons + (ReviewReason.UNKNOWN_TABLE,)) for f in facts]
+    value_cols = sum(len(group.value_cols) for group in table.layout.groups)
+    signals = TableSignals(header_fit=table.quality.header_fit / 100,
+                           renamed_share=min(1.0, table.quality.renamed / value_cols) if value_cols else 0.0)
+    facts = [replace(f, table=signals) for f in facts]
     if not table.quality.fits:
         return [replace(f, reasons=f.reasons + (ReviewReason.TABLE_STRUCTURE_DOUBTFUL,)) for f in facts]
     return facts
@@ -184,13 +214,20 @@ def _group_facts(index: int, table: ResolvedTable, row: int, group: ColumnGroup,
     elif code_cell is not None and code_cell.text.strip() and code_cell not in label_cells:
         # A merged 合计 cell spanning code and name columns is a label, not a code.
         label_cells.insert(0, code_cell)
-    labels = tuple(c.text.strip() for c in label_cells)
+    # No 科目 name begins or ends with a mark: one there is a speck (公务用车购置及运行费。).
+    labels = tuple(strip_stray_marks(c.text) for c in label_cells)
+    if any(_NUMBER_ROW_CAPTION.fullmatch(normalize(label).strip("-—–_~1lI|")) for label in labels):
+        return []  # the column-number row, though a misread number kept it from being known as one
+    # Digits in the code column that make no code (0805, 101199): a digit lost or gained in the reading.
+    damaged_code = code is None and code_cell is not None and clean_code(code_cell.text).isdigit()
     facts = []
     for col in group.value_cols:
         cell = _value_cell(table, row, col)
         if cell is None:
             continue
         value, value_kind, reasons = _normalise_value(cell.text, formats[col])
+        if damaged_code:
+            reasons = (*reasons, ReviewReason.UNREADABLE_CODE)
         code_cells = [code_cell] if code_cell is not None and code else []
         facts.append(_fact(index, table, cell, code, labels, value, value_kind, table.unit, reasons,
                            [*label_cells, *code_cells], code_cell=code_cells[0] if code_cells else None))
@@ -202,6 +239,10 @@ def _normalise_value(text: str, column: NumberFormat) -> tuple[str, str, tuple[R
     if reading.value is not None:
         return format(reading.value, "f"), "number", (ReviewReason.NUMBER_FORMAT_REPAIRED,) if reading.repaired else ()
     return " ".join(text.split()), "text", (ReviewReason.UNPARSEABLE_NUMBER,)
+
+
+# The caption of a row of column numbers: a row so labelled holds no amounts.
+_NUMBER_ROW_CAPTION = re.compile(r"栏次|行次")
 
 
 def _catalog_facts(index: int, table: ResolvedTable) -> list[DraftFact]:
@@ -216,7 +257,7 @@ def _catalog_facts(index: int, table: ResolvedTable) -> list[DraftFact]:
             cell = _value_cell(table, row, col)
             if cell is None:
                 continue
-            name = cell.text.strip()
+            name = strip_stray_marks(cell.text)
             facts.append(_fact(index, table, cell, code, (name,), name, "text", None,
                                () if code else (ReviewReason.UNMATCHED_LABEL,), [code_cell], code_cell=code_cell))
     return facts

@@ -2,10 +2,11 @@
 
 A logistic regression over a handful of features (OCR confidence, agreement of
 the second OCR engine, ink the text does not account for, identities satisfied
-and broken, review reasons, kind of cell).  It is fitted by ``scripts/fit_confidence.py`` on scans made for fitting
-only (samplegen levels fitlight and fitrough) and checked on the mild and harsh
-sample scans it never saw; the fitted weights ship as
-``pipeline/data/confidence_model.json`` together with what they were fitted on.
+and broken, review reasons, kind of cell).  It is fitted by ``scripts/lolo.py --write`` on the documents of every look
+``make looks`` draws (typefaces, Excel-style and plain layouts, photocopies, fax,
+phone photos …) and checked on the samples' own scans, which it never saw; the
+same script scores each look with a model fitted without it.  The fitted weights
+ship as ``pipeline/data/confidence_model.json`` together with what they were fitted on.
 """
 
 from __future__ import annotations
@@ -36,6 +37,16 @@ FEATURES = (
     "cross_read",
     "engines_differ",
     "unexplained_ink",
+    # The table's (models.TableSignals): a header that fits its template poorly, columns named by
+    # the template alone, and the shares of the table's numbers that break or escape its identities.
+    "header_misfit",
+    "renamed_share",
+    "table_failed_share",
+    "table_unconfirmed_share",
+    "document_failed_share",
+    # The same for a text value: no identity checks its words, so how the document's numbers read is
+    # the best word on how its text reads (a fax's misread words sit beside its misread figures).
+    "text_document_failed_share",
 )
 # Ems of unexplained ink beyond this count as fully unexplained (a dropped glyph is ~1).
 _INK_CAP_EMS = 1.5
@@ -47,6 +58,13 @@ class ConfidenceModel:
     fitted_on: tuple[str, ...]
     checked_on: tuple[str, ...]
     note: str
+    # The largest share of a document's numbers breaking their identities among the documents it was
+    # fitted on: beyond it the model extrapolates, and pipeline.score.confidence does not take its word.
+    document_failed_max: float = 1.0
+
+    def knows_documents_like(self, draft: DraftFact) -> bool:
+        """Whether the fact's document reads no worse than every document the model was fitted on."""
+        return draft.table.document_failed_share <= self.document_failed_max
 
     def probability(self, draft: DraftFact) -> float:
         z = float(np.dot(self.weights, features(draft)))
@@ -74,6 +92,12 @@ def features(draft: DraftFact) -> np.ndarray:
         # second engine's own noise (a graded feature got a positive weight when fitted).
         1.0 if evidence.agreement is not None and evidence.agreement < 1.0 else 0.0,
         min(evidence.unexplained_ink, _INK_CAP_EMS) / _INK_CAP_EMS,
+        1.0 - draft.table.header_fit,
+        draft.table.renamed_share,
+        draft.table.failed_share,
+        draft.table.unconfirmed_share,
+        draft.table.document_failed_share,
+        draft.table.document_failed_share if draft.value_kind == "text" else 0.0,
     ])
 
 
@@ -95,7 +119,8 @@ def fit(x: np.ndarray, y: np.ndarray, l2: float = 1.0, iterations: int = 50) -> 
 
 def to_json(model: ConfidenceModel) -> str:
     return json.dumps({"features": list(FEATURES), "weights": list(model.weights), "fitted_on": list(model.fitted_on),
-                       "checked_on": list(model.checked_on), "note": model.note}, ensure_ascii=False, indent=2)
+                       "checked_on": list(model.checked_on), "document_failed_max": model.document_failed_max,
+                       "note": model.note}, ensure_ascii=False, indent=2)
 
 
 @cache
@@ -108,4 +133,5 @@ def packaged_model() -> ConfidenceModel | None:
     if tuple(raw["features"]) != FEATURES:
         return None  # fitted for another feature set: refit rather than guess
     return ConfidenceModel(weights=tuple(raw["weights"]), fitted_on=tuple(raw["fitted_on"]),
-                           checked_on=tuple(raw["checked_on"]), note=raw["note"])
+                           checked_on=tuple(raw["checked_on"]), note=raw["note"],
+                           document_failed_max=float(raw.get("document_failed_max", 1.0)))

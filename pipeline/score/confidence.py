@@ -9,12 +9,12 @@ reasons say why.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from models import DOUBTING_REASONS, LOW_CONFIDENCE_REASONS, BBox, Evidence, Fact, FactEvidence, GridSlot, ReviewReason
 from pipeline.interpret.amounts import amount_yuan
 from pipeline.interpret.columns import agnostic_column
-from pipeline.score.calibration import packaged_model
+from pipeline.score.calibration import ConfidenceModel, packaged_model
 from pipeline.interpret.facts import DraftFact
 
 # A fact with a failed check is worth at most this much confidence.
@@ -30,11 +30,19 @@ class DocumentIdentity:
 
 
 def finish(draft: DraftFact, document: DocumentIdentity, accept_threshold: float,
-           engines: Mapping[str, str] | None = None, page_image: str | None = None) -> Fact:
+           engines: Mapping[str, str] | None = None, page_image: str | None = None,
+           model: ConfidenceModel | None = None) -> Fact:
     """The fact as emitted: calibrated confidence, status, reasons, and the evidence an operator reviews
-    it with (``engines`` names the readings' engine roles; ``page_image`` is the sha256 of its page's PNG)."""
+    it with (``engines`` names the readings' engine roles; ``page_image`` is the sha256 of its page's PNG).
+    ``model`` overrides the shipped confidence model (scripts/lolo.py scores each look with one fitted
+    without it)."""
+    model = model or packaged_model()
+    if model is not None and not model.knows_documents_like(draft):
+        # A scan read worse than any the model was fitted on: its probability there is an
+        # extrapolation, and even amounts the identities confirm may be misread alike in every
+        # cell of a sum (a fax's 4 read as 1 throughout).  The document waits for a person.
+        draft = replace(draft, reasons=draft.reasons + (ReviewReason.SCAN_QUALITY_UNFAMILIAR,))
     doubts = [r for r in draft.reasons if r in DOUBTING_REASONS]
-    model = packaged_model()
     if model is not None:
         # The model already weighs failed checks; capping would spoil its calibration.
         confidence = model.probability(draft)

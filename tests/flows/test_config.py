@@ -20,7 +20,7 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 def test_defaults() -> None:
     config = load_config()
-    assert (config.engine, config.dpi, config.accept_threshold, config.db) == ("rapidocr", 200, 0.9, None)
+    assert (config.engine, config.dpi, config.accept_threshold, config.db) == ("rapidocr", 200, 0.95, None)
     assert config.database_url() == "sqlite:///data/yusuan.sqlite"
 
 

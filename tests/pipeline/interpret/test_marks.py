@@ -52,3 +52,34 @@ def test_a_ledger_read_with_specks_gives_the_facts_printed() -> None:
     assert {d.code for d in first} == {"201"}
     assert {d.labels for d in first} == {("一般公共服务支出",)}
     assert not [d for d in drafts if d.row == 4]  # the speck row gives nothing
+
+
+def test_digits_in_the_code_column_that_make_no_code_are_doubted() -> None:
+    rows = [["0805", "行政事业单位养老支出", "50.11", "50.11", ""], ["20101", "人大事务", "100.00", "80.00", "20.00"]]
+    pages = [page(1, (["2025年一般公共预算支出预算表"], make_grid(GBE_HEADER + rows)))]
+    _, drafts = draft_document(pages, Settings(), load_default())
+    damaged = [d for d in drafts if d.row == 2]
+    assert damaged and all("unreadable_code" in d.reasons and d.code is None for d in damaged)
+    assert not any("unreadable_code" in d.reasons for d in drafts if d.row == 3)
+
+
+def test_a_form_indicator_without_its_first_level_is_doubted() -> None:
+    from dataclasses import replace
+
+    from models import Evidence, TableKind
+    from pipeline.interpret.facts import DraftFact, with_incomplete_indicator_reasons
+
+    base = DraftFact(table_index=0, kind=TableKind.PERFORMANCE_PROJECT, page=1, row=9, col=5, code=None,
+                     code_source=None, labels=("产出指标", "数量指标"), raw_labels=("产出指标", "数量指标"),
+                     column="实施期/指标值", value="26座", value_kind="text", unit=None, raw="26座",
+                     evidence=Evidence(), bbox=make_grid([["x"]]).bbox, reasons=())
+    whole, cut = with_incomplete_indicator_reasons([base, replace(base, labels=("", "数量指标"))])
+    assert whole.reasons == () and cut.reasons == ("table_structure_doubtful",)
+
+
+def test_a_row_captioned_as_column_numbers_gives_no_facts_even_misread() -> None:
+    # 1 2 3 with the 2 read as Z: no longer a run of numbers, still the 栏次 row.
+    rows = [["栏次", "", "1", "Z", "3"], ["20101", "人大事务", "100.00", "80.00", "20.00"]]
+    pages = [page(1, (["2025年一般公共预算支出预算表"], make_grid(GBE_HEADER + rows)))]
+    _, drafts = draft_document(pages, Settings(), load_default())
+    assert drafts and all(d.labels != ("栏次",) for d in drafts)

@@ -106,7 +106,9 @@ def test_low_ocr_confidence_is_a_reason_of_its_own(no_model: None) -> None:
 
 
 def test_an_informational_reason_does_not_send_to_review() -> None:
-    fact = finish(replace(DRAFT, reasons=("corrected_by_arithmetic",)), DOC, ACCEPT)
+    # Whatever the fitted weights make of a correction, the reason itself forbids nothing.
+    fact = finish(replace(DRAFT, reasons=("corrected_by_arithmetic",), checks_passed=2), DOC, ACCEPT,
+                  model=_sure_model(1.0))
     assert fact.status == "accepted" and fact.reasons == ["corrected_by_arithmetic"]
 
 
@@ -134,3 +136,37 @@ def test_a_second_engine_disagreeing_lowers_the_confidence_and_more_never_raises
     one_off = finish(replace(PROSE, evidence=replace(PROSE.evidence, agreement=0.96)), DOC, ACCEPT).confidence
     far_off = finish(replace(PROSE, evidence=replace(PROSE.evidence, agreement=0.7)), DOC, ACCEPT).confidence
     assert agreed > one_off >= far_off
+
+
+def _sure_model(document_failed_max: float) -> object:
+    from pipeline.score.calibration import FEATURES, ConfidenceModel
+
+    weights = tuple(8.0 if name == "bias" else 0.0 for name in FEATURES)  # says 0.9997 to everything
+    return ConfidenceModel(weights=weights, fitted_on=("x",), checked_on=("y",), note="test",
+                           document_failed_max=document_failed_max)
+
+
+def test_a_scan_read_worse_than_any_the_model_was_fitted_on_is_not_taken_on_its_word() -> None:
+    from models import TableSignals
+
+    model = _sure_model(document_failed_max=0.25)
+    poor = replace(DRAFT, table=TableSignals(document_failed_share=0.55))
+    fact = finish(poor, DOC, ACCEPT, model=model)
+    assert (fact.status, fact.reasons) == ("needs_review", ["scan_quality_unfamiliar"])
+    # Even an amount its identities confirm: a poor scan misreads a figure alike wherever it is printed.
+    assert finish(replace(poor, checks_passed=2), DOC, ACCEPT, model=model).status == "needs_review"
+    # A document read as well as those the model was fitted on is scored as usual.
+    fine = replace(DRAFT, table=TableSignals(document_failed_share=0.2))
+    assert finish(fine, DOC, ACCEPT, model=model).status == "accepted"
+
+
+def test_a_bare_comparison_sign_in_a_form_is_doubted() -> None:
+    from pipeline.interpret.facts import with_comparison_sign_reasons
+    from pipeline.read.textcells import READ_BY as TEXT_LAYER
+
+    form = replace(DRAFT, kind=TableKind.PERFORMANCE_PROJECT, value_kind="text", value=">95%")
+    flagged, printed_sign, ledger, born_digital = with_comparison_sign_reasons(
+        [form, replace(form, value="≥95%"), replace(DRAFT, value=">95%"), replace(form, read_by=TEXT_LAYER)])
+    assert flagged.reasons == ("comparison_sign_unsure",)
+    assert printed_sign.reasons == ledger.reasons == born_digital.reasons == ()
+    assert finish(flagged, DOC, ACCEPT, model=_sure_model(1.0)).status == "needs_review"
