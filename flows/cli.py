@@ -443,9 +443,12 @@ def evaluate_command(
     samples: Annotated[Path, typer.Option("--samples", help="Folder with <name>/truth/*.jsonl.")] = Path("samples"),
     json_out: Annotated[Optional[Path], typer.Option("--json", help="Also write the report as JSON.")] = None,
     all_truth: Annotated[bool, typer.Option("--all-truth", help="Score against every truth file, ingested or not.")] = False,
+    by_look: Annotated[bool, typer.Option("--by-look", help="One row per look (the truth file's name after its "
+                                          "department): fact P/R, accepted P, wrong → review, review rate, ECE.")] = False,
+    markdown: Annotated[bool, typer.Option("--markdown", help="With --by-look: the matrix as a Markdown table.")] = False,
 ) -> None:
     """Score records.jsonl and tables.jsonl against the truth of the samples that were ingested."""
-    from evaluation.evaluate import discover_truth, evaluate, format_report
+    from evaluation.evaluate import discover_truth, evaluate, format_report, read_jsonl
 
     truth_records, truth_tables = discover_truth(samples)
     if not all_truth:
@@ -455,6 +458,13 @@ def evaluate_command(
     if not truth_records:
         console.print(f"[red]no truth files under {samples}[/red]")
         raise typer.Exit(EXIT_USAGE)
+    if by_look:
+        from evaluation.looks import format_matrix, score_by_look
+        from models import Fact
+
+        scores = score_by_look(read_jsonl(out / "records.jsonl", Fact), truth_records)
+        Console().print(format_matrix(scores, markdown=markdown), markup=False, highlight=False)
+        return
     report = evaluate(out / "records.jsonl", truth_records, out / "tables.jsonl", truth_tables)
     Console().print(format_report(report), markup=False, highlight=False)
     if json_out is not None:

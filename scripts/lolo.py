@@ -1,0 +1,201 @@
+"""Leave-one-look-out: every look scored with a confidence model fitted without it.
+
+    make looks                                                   # build/looks/<dept>/<dept>_<look>.pdf + truth
+    .venv/bin/python scripts/lolo.py read build/looks samples    # OCR every page once (both cores)
+    .venv/bin/python scripts/lolo.py matrix build/looks samples [--markdown]
+    .venv/bin/yusuan eval build/lolo --samples build/looks --by-look   # the same figures from the records
+    .venv/bin/python scripts/lolo.py matrix build/looks samples --write  # refit the shipped model
+
+``read`` caches each PDF's pages (``<cache>/<stem>.pages.pickle``, the layout of
+scripts/cache_pages.py), so the matrix costs seconds once the pages are read.
+``matrix`` drafts every document, fits the model once per look on the documents of the
+*other* looks (every department), emits that look's facts with it into
+``<out>/records.jsonl`` and prints the matrix of evaluation.looks.  A document's look is the
+``look`` of the ``.look.json`` beside its PDF; the samples' own mild and harsh scans (one look at
+two levels) are held out together as "samples-scan", so neither is fitted on while the other is
+scored, and their born-digital PDFs (read from the text layer) as "samples-digital".
+``--write`` fits on every document of the looks folder only and stores the weights as the
+shipped model: the samples' own scans stay unseen, their figures an out-of-look check.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import pickle
+import sys
+from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from _pagecache import load_pages
+from evaluation.evaluate import match_facts, read_jsonl
+from evaluation.looks import format_matrix, score_by_look
+from models import DOUBTING_REASONS, Fact, PageResult
+from pipeline.check.catalog import load_default
+from pipeline.document import draft_document
+from pipeline.interpret.facts import DraftFact
+from pipeline.interpret.identity import identify
+from pipeline.interpret.resolve import resolve_tables
+from pipeline.score.calibration import FEATURES, ConfidenceModel, features, fit, to_json
+from pipeline.score.confidence import DocumentIdentity, finish
+from pipeline.settings import Settings
+
+_SAMPLES_SCAN = "samples-scan"
+_SAMPLES_DIGITAL = "samples-digital"
+_READERS: dict[str, object] = {}  # per worker process: the OCR engines, made once
+
+
+@dataclass(frozen=True)
+class _Source:
+    pdf: Path
+    truth: Path  # <stem>.records.jsonl
+    look: str  # the look it is held out with
+
+
+@dataclass(frozen=True)
+class _Document:
+    source: _Source
+    identity: DocumentIdentity
+    drafts: list[DraftFact]
+    x: np.ndarray  # one row of features per draft
+    y: np.ndarray  # 1.0 where the draft, emitted, matches a truth fact
+
+
+def _sources(folders: list[Path]) -> list[_Source]:
+    sources = []
+    for folder in folders:
+        for truth in sorted(folder.glob("*/truth/*.records.jsonl")):
+            stem = truth.name.removesuffix(".records.jsonl")
+            pdf = truth.parent.parent / f"{stem}.pdf"
+            if not pdf.is_file():
+                continue  # truth of a scan not built here (samplegen levels made on demand)
+            described = pdf.with_suffix(".look.json")
+            if described.is_file():
+                look = json.loads(described.read_text())["look"]
+            else:
+                look = _SAMPLES_DIGITAL if stem.endswith("_digital") else _SAMPLES_SCAN
+            sources.append(_Source(pdf=pdf, truth=truth, look=look))
+    return sources
+
+
+def _read_page(job: tuple[Path, int]) -> object:
+    from pipeline.document import read_page
+    from pipeline.engines import make_cross_check
+    from pipeline.image.intake import open_document, page_refs
+    from pipeline.ocr import make_engine
+
+    pdf, index = job
+    if not _READERS:
+        settings = Settings()
+        _READERS.update(settings=settings, engine=make_engine(settings.ocr_engine), cross=make_cross_check(settings))
+    document = open_document(pdf)
+    return read_page(page_refs(document)[index], _READERS["settings"], _READERS["engine"], _READERS["cross"])
+
+
+def read(sources: list[_Source], cache: Path, workers: int) -> None:
+    from pipeline.image.intake import open_document
+
+    cache.mkdir(parents=True, exist_ok=True)
+    with ProcessPoolExecutor(workers) as pool:
+        for source in sources:
+            target = cache / f"{source.pdf.stem}.pages.pickle"
+            if target.exists():
+                continue
+            document = open_document(source.pdf)
+            outcomes = list(pool.map(_read_page, [(source.pdf, i) for i in range(document.page_count)]))
+            target.write_bytes(pickle.dumps((document, outcomes)))
+            print(target, flush=True)
+
+
+def _document(source: _Source, cache: Path) -> _Document:
+    info, outcomes = load_pages(cache / f"{source.pdf.stem}.pages.pickle")
+    pages = [o for o in outcomes if isinstance(o, PageResult)]
+    settings = Settings()
+    resolved, drafts = draft_document(pages, settings, load_default())
+    who = identify(resolved, drafts)
+    identity = DocumentIdentity(sha256=info.sha256, source=info.source, fiscal_year=who.fiscal_year,
+                                department=who.department)
+    truth = read_jsonl(source.truth, Fact)
+    # Right or wrong is judged on what would be emitted, as yusuan eval judges it.
+    neutral = [finish(d, identity, 0.0) for d in drafts]
+    matched = {j for _, j in match_facts(truth, neutral)}
+    x = np.array([features(d) for d in drafts]).reshape(len(drafts), len(FEATURES))
+    y = np.array([1.0 if j in matched else 0.0 for j in range(len(drafts))])
+    return _Document(source=source, identity=identity, drafts=drafts, x=x, y=y)
+
+
+def _fit(documents: list[_Document], l2: float, note: str) -> ConfidenceModel:
+    x = np.vstack([d.x for d in documents])
+    y = np.concatenate([d.y for d in documents])
+    weights = fit(x, y, l2=l2)
+    failed_max = max(float(d.x[0, FEATURES.index("document_failed_share")]) if len(d.x) else 0.0 for d in documents)
+    return ConfidenceModel(weights=tuple(float(w) for w in weights),
+                           fitted_on=tuple(d.source.pdf.stem for d in documents), checked_on=(), note=note,
+                           document_failed_max=round(failed_max, 4))
+
+
+def _cached(sources: list[_Source], cache: Path) -> list[_Source]:
+    missing = [s.pdf.stem for s in sources if not (cache / f"{s.pdf.stem}.pages.pickle").is_file()]
+    if missing:
+        print(f"left out, pages not read yet ({len(missing)}): {', '.join(missing)}", file=sys.stderr)
+    return [s for s in sources if s.pdf.stem not in missing]
+
+
+def matrix(sources: list[_Source], cache: Path, out: Path, l2: float, markdown: bool) -> None:
+    documents = [_document(s, cache) for s in sources]
+    by_look: dict[str, list[_Document]] = defaultdict(list)
+    for document in documents:
+        by_look[document.source.look].append(document)
+    threshold = Settings().accept_threshold
+    facts: list[Fact] = []
+    for look, held_out in sorted(by_look.items()):
+        others = [d for d in documents if d.source.look != look]
+        model = _fit(others, l2, f"leave-one-look-out without {look}")
+        facts += [finish(draft, d.identity, threshold, model=model) for d in held_out for draft in d.drafts]
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "records.jsonl").write_text("".join(f.model_dump_json() + "\n" for f in facts), encoding="utf-8")
+    print(format_matrix(score_by_look(facts, [s.truth for s in sources]), markdown=markdown))
+    print(f"\n{len(documents)} documents; each look scored with a model fitted on the others' "
+          f"({len(by_look) - 1} looks); records in {out / 'records.jsonl'}")
+
+
+def write_shipped(sources: list[_Source], cache: Path, l2: float) -> None:
+    fitted = [_document(s, cache) for s in sources if s.look not in (_SAMPLES_SCAN, _SAMPLES_DIGITAL)]
+    checked = [s.pdf.stem for s in sources if s.look in (_SAMPLES_SCAN, _SAMPLES_DIGITAL)]
+    model = _fit(fitted, l2, f"scripts/lolo.py --write: every look of make looks, none of the samples' own "
+                             f"scans; correctness as in yusuan eval; l2={l2:g}")
+    model = replace(model, checked_on=tuple(checked))
+    Path("pipeline/data/confidence_model.json").write_text(to_json(model) + "\n", encoding="utf-8")
+    print("weights:", ", ".join(f"{n} {w:+.2f}" for n, w in zip(FEATURES, model.weights)))
+    print("wrote pipeline/data/confidence_model.json")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("step", choices=("read", "matrix"))
+    parser.add_argument("folders", nargs="+", type=Path, help="folders of <dept>/<stem>.pdf with <dept>/truth/")
+    parser.add_argument("--cache", type=Path, default=Path("build/lolo/pages"))
+    parser.add_argument("--out", type=Path, default=Path("build/lolo"))
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--l2", type=float, default=1.0)
+    parser.add_argument("--markdown", action="store_true")
+    parser.add_argument("--write", action="store_true", help="also refit the shipped model (see above)")
+    args = parser.parse_args()
+    sources = _sources(args.folders)
+    if not sources:
+        sys.exit(f"no PDFs with truth under {', '.join(map(str, args.folders))}")
+    if args.step == "read":
+        read(sources, args.cache, args.workers)
+        return
+    sources = _cached(sources, args.cache)
+    matrix(sources, args.cache, args.out, args.l2, args.markdown)
+    if args.write:
+        write_shipped(sources, args.cache, args.l2)
+
+
+if __name__ == "__main__":
+    main()
