@@ -218,8 +218,10 @@ def _group_facts(index: int, table: ResolvedTable, row: int, group: ColumnGroup,
     labels = tuple(strip_stray_marks(c.text) for c in label_cells)
     if any(_NUMBER_ROW_CAPTION.fullmatch(normalize(label).strip("-—–_~1lI|")) for label in labels):
         return []  # the column-number row, though a misread number kept it from being known as one
-    # Digits in the code column that make no code (0805, 101199): a digit lost or gained in the reading.
-    damaged_code = code is None and code_cell is not None and clean_code(code_cell.text).isdigit()
+    # Digits in the code column that make no code (0805, 101199, 2101r, 2101-199): a digit lost,
+    # gained or misread.  A label merged into the code column (合计) holds no digits.
+    damaged_code = (code is None and code_cell is not None
+                    and sum(ch.isdigit() for ch in clean_code(code_cell.text)) >= _DAMAGED_CODE_DIGITS)
     facts = []
     for col in group.value_cols:
         cell = _value_cell(table, row, col)
@@ -241,6 +243,8 @@ def _normalise_value(text: str, column: NumberFormat) -> tuple[str, str, tuple[R
     return " ".join(text.split()), "text", (ReviewReason.UNPARSEABLE_NUMBER,)
 
 
+# A code cell holding at least this many digits, yet no code, is a damaged code (the shortest code has 3).
+_DAMAGED_CODE_DIGITS = 3
 # The caption of a row of column numbers: a row so labelled holds no amounts.
 _NUMBER_ROW_CAPTION = re.compile(r"栏次|行次")
 

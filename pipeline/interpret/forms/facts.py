@@ -36,6 +36,7 @@ from pipeline.interpret.forms.vocabulary import (
 from pipeline.interpret.resolve import ResolvedTable
 from pipeline.text import normalize, only_stray_marks, parse_decimal
 
+_GROUP_DIGITS = 3  # digits between thousands separators
 _DEFAULT_UNIT = "元"  # RECORDS.md: money in a form is in 元 unless the form says otherwise
 _LEADING_COLON = re.compile(r"^[:：]\s*")
 
@@ -253,6 +254,12 @@ def _pair_fact(place: Place, key: CellRead, cell: GridCell, text: str, in_money_
     if number is None:
         return draft(place, cell, confidence_cells, "", normalize(text), "text", unit,
                      reasons + (ReviewReason.UNPARSEABLE_NUMBER,), state.subject)
+    if number.as_tuple().exponent == -_GROUP_DIGITS:
+        # No form prints an amount to the tenth of a fen: three digits after the point are a
+        # thousands group whose comma was read as a point (18,600,000 read 18600.000).  Taken as
+        # such, and said; an identity must confirm it (pipeline.interpret.facts) or it is reviewed.
+        number = number.scaleb(_GROUP_DIGITS)
+        reasons = reasons + (ReviewReason.NUMBER_FORMAT_REPAIRED,)
     return draft(place, cell, confidence_cells, "", format(number, "f"), "number", unit, reasons,
                  state.subject)
 

@@ -360,3 +360,17 @@ def test_a_value_the_grid_cut_in_two_is_one_fact_over_the_whole_printed_cell() -
     assert (fact.col, fact.col_span) == (1, 2)
     assert fact.bbox == BBox(100 / _PAGE_W, 0.0, 300 / _PAGE_W, 40 / _PAGE_H)
     assert [r.text for r in fact.readings if r.part == "value"] == ["山阴县电子商务进农村", "综合示范项目"]
+
+
+def test_a_thousands_comma_read_as_a_point_in_form_money_is_taken_as_a_separator() -> None:
+    # 1,000,000 read 1000.000 and 400,000 read 400.000: no form prints a tenth of a fen.
+    grid = make_grid(5, [
+        [C("项目资金（元）", rs=3), "实施期资金总额", "1000.000", "年度资金总额", "100"],
+        ["中央财政资金", "400.000", "中央财政资金", "100"],
+        ["省级财政资金", "600000", "省级财政资金", "0"],
+    ])
+    facts = checked(form_facts_for_document([make_table(grid, TableKind.PERFORMANCE_PROJECT, 0)]))
+    by_column = {(f.labels[0], f.col): f for f in facts}
+    total, central = by_column[("实施期资金总额", 2)], by_column[("中央财政资金", 2)]
+    assert (total.value, central.value) == ("1000000", "400000")
+    assert "number_format_repaired" in total.reasons and total.checks_passed == 1 and not total.checks_failed

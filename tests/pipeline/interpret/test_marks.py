@@ -55,12 +55,14 @@ def test_a_ledger_read_with_specks_gives_the_facts_printed() -> None:
 
 
 def test_digits_in_the_code_column_that_make_no_code_are_doubted() -> None:
-    rows = [["0805", "行政事业单位养老支出", "50.11", "50.11", ""], ["20101", "人大事务", "100.00", "80.00", "20.00"]]
+    rows = [["0805", "行政事业单位养老支出", "50.11", "50.11", ""], ["20101", "人大事务", "100.00", "80.00", "20.00"],
+            ["2101-199", "其他行政事业单位医疗支出", "1.73", "1.73", ""]]
     pages = [page(1, (["2025年一般公共预算支出预算表"], make_grid(GBE_HEADER + rows)))]
     _, drafts = draft_document(pages, Settings(), load_default())
     damaged = [d for d in drafts if d.row == 2]
     assert damaged and all("unreadable_code" in d.reasons and d.code is None for d in damaged)
     assert not any("unreadable_code" in d.reasons for d in drafts if d.row == 3)
+    assert all("unreadable_code" in d.reasons for d in drafts if d.row == 4)
 
 
 def test_a_form_indicator_without_its_first_level_is_doubted() -> None:
