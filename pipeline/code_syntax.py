@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.text import normalize, strip_stray_marks
+from pipeline.text import RULE_TRACES, normalize, strip_stray_marks
 
 # 支出功能分类科目: 类 (3 digits), 款 (5), 项 (7).
 FUNCTIONAL_CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
@@ -18,8 +18,6 @@ ECONOMIC_CODE = re.compile(r"^\d{3}(?:\d{2})?$")
 CATALOG_CODE = re.compile(r"^[A-Z](?:\d{2}){0,2}$")
 # OCR reads the letter B of 目录 codes as 0 (B0301 -> 00301): still a code cell.
 CATALOG_CODE_LOST_LETTER = re.compile(r"^0(\d{2}(?:\d{2})?)$")
-# What the end of a ruling line or a speck beside a code is read as.
-_TRACES = "-—–_~"
 # Letters a recogniser returns for digits in a code column.
 _DIGIT_CONFUSIONS = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "|": "1"})
 
@@ -27,7 +25,7 @@ _DIGIT_CONFUSIONS = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "|": 
 def clean_code(text: str) -> str:
     """A code cell's text as a comparison key, letters read for digits turned back into digits and
     a speck or a rule's trace read as a mark beside it (201. or -21008) dropped: no code holds one."""
-    return strip_stray_marks(normalize(text)).strip(_TRACES).translate(_DIGIT_CONFUSIONS)
+    return strip_stray_marks(normalize(text)).strip(RULE_TRACES).translate(_DIGIT_CONFUSIONS)
 
 
 def is_code(text: str) -> bool:

@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Protocol
 
-__all__ = ["STRAY_MARKS", "collapse_doubled", "confusion_key", "normalize", "one_final_mark", "only_stray_marks",
+__all__ = ["RULE_TRACES", "STRAY_MARKS", "collapse_doubled", "confusion_key", "normalize", "one_final_mark", "only_stray_marks",
            "parse_decimal", "strip_enumeration", "strip_stray_marks", "to_simplified"]
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -25,6 +25,8 @@ _WHITESPACE = re.compile(r"\s+")
 # code or 科目 name begins or ends with one, and a cell holding nothing else holds nothing.
 # Quotes and dashes are left out: “三公”经费 starts with a quote, and a dash is a printed nil.
 STRAY_MARKS = ".。,，、·・．:：;；'`´•●∙◦˙"
+# What the end of a ruling line or a speck beside a code or caption is read as (-21008, -栏次).
+RULE_TRACES = "-—–_~"
 _TRAILING_MARKS = re.compile(f"([{re.escape(STRAY_MARKS)}])[{re.escape(STRAY_MARKS)}\\s]+$")
 
 

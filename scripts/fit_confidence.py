@@ -25,15 +25,10 @@ from pathlib import Path
 
 import numpy as np
 
-from models import Fact
-from pipeline.score.calibration import FEATURES, ConfidenceModel, features, fit, to_json
-from _pagecache import load_pages
-from pipeline.check.catalog import load_default
-from models import DOUBTING_REASONS
-from pipeline.score.confidence import DocumentIdentity, finish
-from models import PageResult
-from pipeline.document import draft_document
-from evaluation.evaluate import calibration, match_facts
+from evaluation.evaluate import calibration
+from lolo import labelled_drafts
+from models import DOUBTING_REASONS, Fact
+from pipeline.score.calibration import FEATURES, ConfidenceModel, fit, to_json
 from pipeline.settings import Settings
 
 
@@ -48,16 +43,7 @@ class _Rows:
 
 
 def _rows(name: str, cache: Path) -> _Rows:
-    document, outcomes = load_pages(cache / f"{name}.pages.pickle", recompute_agreement=True)
-    pages = [o for o in outcomes if isinstance(o, PageResult)]
-    _, drafts = draft_document(pages, Settings(), load_default())
-    truth = truth_facts(name)
-    identity = DocumentIdentity(sha256=document.sha256, source=document.source)
-    # Correctness is judged on what would be emitted, with a neutral confidence.
-    emitted = [finish(d, identity, 0.0) for d in drafts]
-    matched = {j for _, j in match_facts(truth, emitted)}
-    x = np.array([features(d) for d in drafts])
-    y = np.array([1.0 if j in matched else 0.0 for j in range(len(drafts))])
+    _, drafts, x, y = labelled_drafts(cache / f"{name}.pages.pickle", _truth_path(name), recompute_agreement=True)
     doubted = np.array([bool(set(d.reasons) & DOUBTING_REASONS) for d in drafts])
     return _Rows(x, y, doubted)
 

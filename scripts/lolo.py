@@ -34,12 +34,11 @@ import numpy as np
 from _pagecache import load_pages
 from evaluation.evaluate import match_facts, read_jsonl
 from evaluation.looks import format_matrix, score_by_look
-from models import DOUBTING_REASONS, Fact, PageResult
+from models import Fact, PageResult
 from pipeline.check.catalog import load_default
 from pipeline.document import draft_document
 from pipeline.interpret.facts import DraftFact
 from pipeline.interpret.identity import identify
-from pipeline.interpret.resolve import resolve_tables
 from pipeline.score.calibration import FEATURES, ConfidenceModel, features, fit, to_json
 from pipeline.score.confidence import DocumentIdentity, finish
 from pipeline.settings import Settings
@@ -111,20 +110,25 @@ def read(sources: list[_Source], cache: Path, workers: int) -> None:
             print(target, flush=True)
 
 
-def _document(source: _Source, cache: Path) -> _Document:
-    info, outcomes = load_pages(cache / f"{source.pdf.stem}.pages.pickle")
+def labelled_drafts(pages_file: Path, truth: Path, recompute_agreement: bool = False
+                    ) -> tuple[DocumentIdentity, list[DraftFact], np.ndarray, np.ndarray]:
+    """A cached document's drafts, their features and whether each is right (1.0) as ``yusuan eval``
+    judges what would be emitted; shared with scripts/fit_confidence.py."""
+    info, outcomes = load_pages(pages_file, recompute_agreement=recompute_agreement)
     pages = [o for o in outcomes if isinstance(o, PageResult)]
-    settings = Settings()
-    resolved, drafts = draft_document(pages, settings, load_default())
+    resolved, drafts = draft_document(pages, Settings(), load_default())
     who = identify(resolved, drafts)
     identity = DocumentIdentity(sha256=info.sha256, source=info.source, fiscal_year=who.fiscal_year,
                                 department=who.department)
-    truth = read_jsonl(source.truth, Fact)
-    # Right or wrong is judged on what would be emitted, as yusuan eval judges it.
     neutral = [finish(d, identity, 0.0) for d in drafts]
-    matched = {j for _, j in match_facts(truth, neutral)}
+    matched = {j for _, j in match_facts(read_jsonl(truth, Fact), neutral)}
     x = np.array([features(d) for d in drafts]).reshape(len(drafts), len(FEATURES))
     y = np.array([1.0 if j in matched else 0.0 for j in range(len(drafts))])
+    return identity, drafts, x, y
+
+
+def _document(source: _Source, cache: Path) -> _Document:
+    identity, drafts, x, y = labelled_drafts(cache / f"{source.pdf.stem}.pages.pickle", source.truth)
     return _Document(source=source, identity=identity, drafts=drafts, x=x, y=y)
 
 

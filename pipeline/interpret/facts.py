@@ -17,7 +17,7 @@ from pipeline.code_syntax import CATALOG_CODE_LOST_LETTER, clean_code, is_code
 from pipeline.interpret.numbers import NumberFormat, column_format, read_amount
 from pipeline.interpret.structure import ColumnGroup
 from pipeline.read.textcells import READ_BY as TEXT_LAYER
-from pipeline.text import brackets_balanced, normalize, strip_stray_marks
+from pipeline.text import RULE_TRACES, brackets_balanced, normalize, strip_stray_marks
 
 
 
@@ -216,7 +216,7 @@ def _group_facts(index: int, table: ResolvedTable, row: int, group: ColumnGroup,
         label_cells.insert(0, code_cell)
     # No 科目 name begins or ends with a mark: one there is a speck (公务用车购置及运行费。).
     labels = tuple(strip_stray_marks(c.text) for c in label_cells)
-    if any(_NUMBER_ROW_CAPTION.fullmatch(normalize(label).strip("-—–_~1lI|")) for label in labels):
+    if any(_NUMBER_ROW_CAPTION.fullmatch(normalize(label).strip(RULE_TRACES + "1lI|")) for label in labels):
         return []  # the column-number row, though a misread number kept it from being known as one
     # Digits in the code column that make no code (0805, 101199, 2101r, 2101-199): a digit lost,
     # gained or misread.  A label merged into the code column (合计) holds no digits.

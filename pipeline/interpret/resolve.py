@@ -22,7 +22,6 @@ from pipeline.interpret.templates import (
     TemplateColumn,
     depth,
     fit_header,
-    names_it,
     printed_year,
     template_path,
     templates,

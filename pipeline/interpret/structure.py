@@ -19,7 +19,7 @@ from rapidfuzz import fuzz, process
 
 from models import Grid, GridCell
 from pipeline.code_syntax import FUNCTIONAL_CODE, is_code
-from pipeline.text import confusion_key, normalize, parse_decimal, strip_enumeration, strip_stray_marks
+from pipeline.text import RULE_TRACES, confusion_key, normalize, parse_decimal, strip_enumeration, strip_stray_marks
 
 _YEAR_HEADER = re.compile(r"^(\d{4})(年?)(合计|预算数|财政拨款)?$")
 # Header terms whose column holds row labels (names), not amounts.
@@ -115,7 +115,7 @@ def _is_number_row(cells: list[GridCell]) -> bool:
     runs: list[str] = [""]
     for cell in sorted(cells, key=lambda c: c.col):
         # A speck or a rule's trace beside a caption or a number (-栏次, 3.) is not part of it.
-        text = strip_stray_marks(normalize(cell.text)).strip("-—–_~").translate(_DIGIT_CONFUSIONS)
+        text = strip_stray_marks(normalize(cell.text)).strip(RULE_TRACES).translate(_DIGIT_CONFUSIONS)
         if not text:
             continue
         if text.isdigit() and len(text) <= 4:

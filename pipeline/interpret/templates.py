@@ -24,9 +24,6 @@ from models import TableKind
 from pipeline.interpret.columns import column_key
 from pipeline.text import confusion_key
 
-# Similarity (rapidfuzz ratio, 0..100) from which a printed header path names a template column
-# outright; below it the column is named by its place in a header that fits as a whole.
-NAMED_SCORE = 80.0
 # A header fits its template as a whole when its columns align one to one in order and they
 # match this well on average (0..100): low enough for a few garbled cells, high enough that
 # another kind's header does not pass.
@@ -91,17 +88,6 @@ def similarity(printed: str, column: TemplateColumn) -> float:
     if not a and not b:
         return 100.0
     return float(fuzz.ratio(a, b))
-
-
-def names_it(printed: str, column: TemplateColumn) -> bool:
-    """Whether a printed path already names the template column: as a whole, or, printed as one
-    level, by the template's last level (科目编码 without the 项目 over it is 项目/科目编码).  A garbled
-    upper level (2/单位资金, 2025年换算数/基本支出) does not name it."""
-    if similarity(printed, column) >= NAMED_SCORE:
-        return True
-    if "/" in printed:
-        return False
-    return similarity(printed, TemplateColumn(column.path.rsplit("/", 1)[-1], column.role)) >= NAMED_SCORE
 
 
 def fit_header(kind: TableKind, printed_paths: tuple[str, ...]) -> HeaderFit | None:
