@@ -29,6 +29,7 @@ from prefect.client.schemas.objects import TaskRun
 from prefect.context import TaskRunContext
 from prefect.states import State
 from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.utilities.annotations import quote
 
 from models import DocumentInfo, DocumentResult, ErrorCode, PageFailure, PageRef, PageResult, Rejection, StoredPageImage
 from pipeline import PIPELINE_VERSION
@@ -125,8 +126,11 @@ def page_task(ref: PageRef, settings: Settings, pool: PagePool | None = None) ->
     spoils is a (cached) PageFailure; an engine fault raises, so Prefect retries it, and is never cached."""
     if pool is not None:
         return pool.read(ref, settings)
+    from pipeline.output.pages import page_image_folder
+
     try:
-        return process_page(ref, settings, _engine(settings.ocr_engine), _cross_check(settings))
+        return process_page(ref, settings, _engine(settings.ocr_engine), _cross_check(settings),
+                            page_image_folder(settings.data_dir))
     except YusuanError as exc:
         return PageFailure(page=ref.number, category=str(exc.code), message=exc.message)
 
@@ -134,7 +138,8 @@ def page_task(ref: PageRef, settings: Settings, pool: PagePool | None = None) ->
 @task(name="page-images", cache_policy=NO_CACHE)
 def page_images_task(outcomes: list[PageResult | PageFailure], settings: Settings) -> tuple[StoredPageImage, ...]:
     """The upright page images an operator reviews the facts on, kept by their sha256 under the data
-    directory (pipeline.output.pages): made again from the input, which may be moved afterwards."""
+    directory (pipeline.output.pages): most kept already by the page's reader; one that is not (a
+    cached reading, a failed write) is made again from the input, which may be moved afterwards."""
     from pipeline.output.pages import keep_page_images, page_image_folder
 
     pages = [o for o in outcomes if isinstance(o, PageResult)]
@@ -223,10 +228,12 @@ def _finish(item: _InFlight, settings: Settings, catalog_dir: str | None,
         if on_page is not None:
             on_page(item.document, ref)
     try:
-        images = page_images_task(outcomes, settings)
-        result = assemble_task(item.document, outcomes, settings, catalog_dir, images, aliases)
+        # quote(): these hold no futures, and Prefect's walk through every cell of every page in
+        # search of one cost more than assembling the document (a second on 60 pages).
+        images = page_images_task(quote(outcomes), settings)
+        result = assemble_task(item.document, quote(outcomes), settings, catalog_dir, quote(images), quote(aliases))
         if debug_dir is not None:
-            overlay_task(outcomes, result, settings, debug_dir)
+            overlay_task(quote(outcomes), quote(result), settings, debug_dir)
         return result
     except Exception as exc:  # noqa: BLE001 - one document's defect must not end the batch
         get_run_logger().exception("assembling %s failed", item.document.source)
@@ -238,7 +245,7 @@ def _finish(item: _InFlight, settings: Settings, catalog_dir: str | None,
 @flow(name="ingest", version=PIPELINE_VERSION, log_prints=False, task_runner=ThreadPoolTaskRunner(max_workers=1))
 def ingest_flow(paths: list[Path], settings: Settings, catalog_dir: str | None = None,
                 sink: Any = None, prefetch_pages: int = 0, debug_dir: str | None = None,
-                pool: PagePool | None = None) -> IngestOutcome:
+                pool: PagePool | None = None) -> quote[IngestOutcome]:
     """Ingest each path; ``sink`` (if given) receives each outcome, in input order, as soon as it is
     ready, so what is done is written even if a later document fails.
 
@@ -248,6 +255,9 @@ def ingest_flow(paths: list[Path], settings: Settings, catalog_dir: str | None =
     ahead of the document being finished (0: one document at a time), so several small
     documents keep several workers busy.  With ``pool`` the page tasks hand their pages to its
     worker processes (run the flow with as many task-runner threads as the pool has workers).
+
+    Returns the :class:`IngestOutcome` quoted (``.unquote()`` gives it): Prefect otherwise walks a
+    flow's return value, every fact of every document, in search of futures (1.6 s on 60 pages).
     """
     on_page = getattr(sink, "on_page", None)
     is_stored = getattr(sink, "is_stored", None)
@@ -276,7 +286,7 @@ def ingest_flow(paths: list[Path], settings: Settings, catalog_dir: str | None =
             finish_first()
     while in_flight:
         finish_first()
-    return outcome
+    return quote(outcome)
 
 
 def make_task_runner(dask: str | None) -> Any:

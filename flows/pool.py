@@ -60,9 +60,11 @@ def _read(ref: PageRef, settings: Settings) -> PageResult | PageFailure:
     from pipeline.errors import YusuanError
     from pipeline.page import process_page
 
+    from pipeline.output.pages import page_image_folder
+
     try:
         return process_page(ref, settings, _worker_engine(settings.ocr_engine),
-                            make_cross_check(settings, _worker_engine))
+                            make_cross_check(settings, _worker_engine), page_image_folder(settings.data_dir))
     except YusuanError as exc:  # the input's fault: recorded, not retried (as in the page task)
         return PageFailure(page=ref.number, category=str(exc.code), message=exc.message)
 

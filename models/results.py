@@ -7,7 +7,7 @@ result is what the flows write out.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import MISSING, dataclass, fields
 
 from models.document import DocumentInfo, PageRef
 from models.geometry import BBox, Grid
@@ -59,6 +59,20 @@ class PageResult:
     tables: tuple[PageTable, ...]
     # A page without a table (the 情况说明 prose): its lines, top to bottom.
     text: tuple[TextPhrase, ...] = ()
+    # The upright page image, kept by whoever read the page (a worker: pipeline.output.pages);
+    # None when not kept yet (the document's assembly then keeps it).
+    image: StoredPageImage | None = None
+
+    def __setstate__(self, state: tuple[object, ...]) -> None:
+        # Pickled page readings from before a field was added (page caches) load with its default.
+        names = [f.name for f in fields(self)]
+        defaults = {f.name: f.default for f in fields(self) if f.default is not MISSING}
+        values = dict(zip(names, state))
+        for name in names:
+            object.__setattr__(self, name, values[name] if name in values else defaults[name])
+
+    def __getstate__(self) -> tuple[object, ...]:
+        return tuple(getattr(self, f.name) for f in fields(self))
 
 
 @dataclass(frozen=True, slots=True)

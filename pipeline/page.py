@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 
@@ -25,6 +26,7 @@ from pipeline.image.orient import upright
 from pipeline.image.preprocess import binarize, binarize_for_lines, measure_char_height, remove_specks
 from pipeline.image.render import render_page
 from pipeline.image.sheet import as_paper
+from pipeline.output.pages import kept_by_reader
 from pipeline.settings import Settings
 from pipeline.read.textlayer import read_text_layer
 from pipeline.read.textlines import crop, find_lines_in_box, without_tall_ink
@@ -67,7 +69,8 @@ def detect_grids(gray: np.ndarray, char_height: float, settings: Settings) -> Gr
 
 
 def process_page(ref: PageRef, settings: Settings, engine: OcrEngine,
-                 cross_check: CrossCheck | None = None) -> PageResult:
+                 cross_check: CrossCheck | None = None, image_folder: Path | None = None) -> PageResult:
+    """The page read; with ``image_folder`` its upright image is kept there too (pipeline.output.pages)."""
     if ref.media_type == "pdf" and settings.text_layer:
         # A born-digital page is read from its own text layer, when that can be trusted
         # (pipeline.read.textlayer); any other page, and one whose layer fails a check, by OCR.
@@ -76,7 +79,7 @@ def process_page(ref: PageRef, settings: Settings, engine: OcrEngine,
         layer = read_text_layer(ref.path, ref.index, settings.render_dpi)
         if layer.distrust is not None:
             log.info("%s page %d: text layer not used (%s); read by OCR", ref.source, ref.number, layer.distrust)
-        elif layer.usable and (page := read_text_page(ref, layer, settings)) is not None:
+        elif layer.usable and (page := read_text_page(ref, layer, settings, image_folder)) is not None:
             return page
     image = render_page(ref, settings.render_dpi, settings.max_page_pixels, settings.page_timeout_s)
     paper, sheet = as_paper(image.pixels, image.colour, image.dpi)
@@ -107,6 +110,7 @@ def process_page(ref: PageRef, settings: Settings, engine: OcrEngine,
         char_height=char_height,
         tables=tuple(tables),
         text=text,
+        image=kept_by_reader(gray, ref.number, image_folder),
     )
 
 

@@ -12,6 +12,7 @@ the same page ingested twice is stored once.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 import tempfile
@@ -19,11 +20,14 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import cv2
+import numpy as np
 
 from models import PageResult, StoredPageImage
 from pipeline.image.orient import reapply
 from pipeline.image.render import render_page
 from pipeline.settings import Settings
+
+log = logging.getLogger(__name__)
 
 PAGES_FOLDER = "pages"
 # Lossless and deterministic: the same pixels give the same bytes, hence the same name.
@@ -47,20 +51,40 @@ def keep_page_image(page: PageResult, settings: Settings, folder: Path) -> Store
     """Render ``page`` again, turn it upright as the pipeline did, and keep its PNG (once) in ``folder``."""
     image = render_page(page.ref, settings.render_dpi, settings.max_page_pixels)
     gray = reapply(image.pixels, page.orientation, image.colour, image.dpi)
+    return keep_upright_image(gray, page.ref.number, folder)
+
+
+def keep_upright_image(gray: np.ndarray, page_number: int, folder: Path) -> StoredPageImage:
+    """Keep ``gray``, a page as the pipeline read it (upright), as its PNG (once) in ``folder``."""
     ok, encoded = cv2.imencode(".png", gray, [cv2.IMWRITE_PNG_COMPRESSION, _PNG_COMPRESSION])
     if not ok:
-        raise RuntimeError(f"{page.ref.source} page {page.ref.number}: the page image could not be encoded")
+        raise RuntimeError(f"page {page_number}: the page image could not be encoded")
     data = encoded.tobytes()
     sha256 = hashlib.sha256(data).hexdigest()
     path = page_image_path(folder, sha256)
     if not path.exists():
         _write_atomically(path, data)
-    return StoredPageImage(page=page.ref.number, sha256=sha256, width=int(gray.shape[1]), height=int(gray.shape[0]))
+    return StoredPageImage(page=page_number, sha256=sha256, width=int(gray.shape[1]), height=int(gray.shape[0]))
+
+
+def kept_by_reader(gray: np.ndarray, page_number: int, folder: Path | None) -> StoredPageImage | None:
+    """The page reader's own upright image, kept where the cores are (the document's assembly, one
+    process, made every image again and was the slowest step of a born-digital run); None without
+    a folder or when keeping fails: the assembly then tries again and says why if it fails too."""
+    if folder is None:
+        return None
+    try:
+        return keep_upright_image(gray, page_number, folder)
+    except (OSError, RuntimeError) as exc:  # disk full, an unwritable folder
+        log.warning("page %d: page image not kept by its reader (%s)", page_number, exc)
+        return None
 
 
 def keep_page_images(pages: Iterable[PageResult], settings: Settings, folder: Path) -> tuple[StoredPageImage, ...]:
-    """Every page's upright image kept in ``folder``, in page order."""
-    return tuple(keep_page_image(page, settings, folder) for page in sorted(pages, key=lambda p: p.ref.index))
+    """Every page's upright image kept in ``folder``, in page order; a page whose reader kept it
+    (and whose file is there: a cached reading may come from another data folder) is not made again."""
+    return tuple(page.image if page.image is not None and page_image_path(folder, page.image.sha256).exists()
+                 else keep_page_image(page, settings, folder) for page in sorted(pages, key=lambda p: p.ref.index))
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

@@ -79,7 +79,7 @@ def test_flow_sends_each_outcome_to_the_sink_in_input_order(fake_engine: FakeEng
     (tmp_path / "budget.pdf").write_bytes(budget_pdf_bytes())
     paths = [tmp_path / "empty.pdf", tmp_path / "blank.png", tmp_path / "budget.pdf"]
     sink = ListSink()
-    outcome = ingest_flow(paths, Settings(data_dir=tmp_path / "data"), None, sink)
+    outcome = ingest_flow(paths, Settings(data_dir=tmp_path / "data"), None, sink).unquote()
     assert [type(x).__name__ for x in sink.accepted] == ["Rejection", "DocumentResult", "DocumentResult"]
     assert [r.error for r in outcome.rejections] == ["empty"]
     assert [r.document.source for r in outcome.results] == ["blank.png", "budget.pdf"]
@@ -123,7 +123,7 @@ def test_bad_input_is_not_retried(prefect_harness: None, monkeypatch: pytest.Mon
         raise CorruptError(path.name, "broken")
 
     monkeypatch.setattr(flows.ingest, "open_document", always_corrupt)
-    result = flows.ingest.ingest_flow([tmp_path / "x.pdf"], Settings(data_dir=tmp_path / "data"), None, None)
+    result = flows.ingest.ingest_flow([tmp_path / "x.pdf"], Settings(data_dir=tmp_path / "data"), None, None).unquote()
     assert len(calls) == 1
     assert [(r.source, r.error) for r in result.rejections] == [("x.pdf", "corrupt")]
 
@@ -143,7 +143,7 @@ def test_a_transient_intake_fault_is_retried(prefect_harness: None, monkeypatch:
 
     monkeypatch.setattr(flows.ingest, "open_document", flaky)
     path = blank_png(tmp_path / "blank.png")
-    outcome = flows.ingest.ingest_flow([path], Settings(data_dir=tmp_path / "data"), None, None)
+    outcome = flows.ingest.ingest_flow([path], Settings(data_dir=tmp_path / "data"), None, None).unquote()
     assert len(calls) == 2
     assert outcome.rejections == [] and [r.document.source for r in outcome.results] == ["blank.png"]
 
@@ -155,7 +155,7 @@ def test_an_engine_crash_is_a_page_failure_not_a_crash(prefect_harness: None, mo
     engine = FakeEngine(_failing_engine)
     use_engine(monkeypatch, engine)
     (tmp_path / "budget.pdf").write_bytes(budget_pdf_bytes())
-    outcome = flows.ingest.ingest_flow([tmp_path / "budget.pdf"], Settings(data_dir=tmp_path / "data"), None, None)
+    outcome = flows.ingest.ingest_flow([tmp_path / "budget.pdf"], Settings(data_dir=tmp_path / "data"), None, None).unquote()
     assert outcome.rejections == []
     (result,) = outcome.results
     assert [(f.page, f.category) for f in result.failures] == [(1, "ocr_engine")]

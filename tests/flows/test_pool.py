@@ -13,6 +13,7 @@ from models import PageFailure, PageResult
 from pipeline.image.intake import open_document, page_refs
 from pipeline.ocr import make_engine
 from pipeline.page import process_page
+from pipeline.output.pages import page_image_folder, page_image_path
 from pipeline.settings import Settings
 
 SETTINGS = Settings(cross_check=False)
@@ -29,15 +30,18 @@ def test_default_workers_is_one_per_core_and_none_on_one_core(monkeypatch: pytes
 def test_a_worker_reads_a_page_as_this_process_does(tmp_path: Path) -> None:
     (tmp_path / "budget.pdf").write_bytes(budget_pdf_bytes())
     (ref,) = page_refs(open_document(tmp_path / "budget.pdf"))
-    expected = process_page(ref, SETTINGS, make_engine("rapidocr"))
-    with PagePool(1, SETTINGS) as pool:
-        result = pool.read(ref, SETTINGS)
+    settings = SETTINGS.model_copy(update={"data_dir": tmp_path / "data"})
+    expected = process_page(ref, settings, make_engine("rapidocr"), None, page_image_folder(tmp_path / "here"))
+    with PagePool(1, settings) as pool:
+        result = pool.read(ref, settings)
         # A page read ahead (while Prefect starts) is the reading the page task then gets.
-        pool.read_ahead(ref, SETTINGS)
-        ahead = pool.read(ref, SETTINGS)
+        pool.read_ahead(ref, settings)
+        ahead = pool.read(ref, settings)
         # The input's own fault comes back as a page failure, as from the page task.
         (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.4 not a pdf after all")
-        broken = pool.read(replace(ref, path=tmp_path / "broken.pdf"), SETTINGS)
+        broken = pool.read(replace(ref, path=tmp_path / "broken.pdf"), settings)
     assert isinstance(result, PageResult)
     assert result == expected and ahead == expected
+    # the worker kept the page's image in the run's data folder
+    assert result.image is not None and page_image_path(page_image_folder(tmp_path / "data"), result.image.sha256).exists()
     assert isinstance(broken, PageFailure) and broken.category == "corrupt"

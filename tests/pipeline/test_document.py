@@ -267,3 +267,35 @@ def test_the_kept_page_image_is_the_upright_page_the_boxes_refer_to(tmp_path: Pa
     assert len(list(folder.rglob("*.png"))) == 1
     with pytest.raises(ValueError):
         page_image_path(folder, "../../etc/passwd")
+
+
+def test_the_reader_keeps_the_same_page_image_the_assembly_would_make(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page read with an image folder carries its kept image: byte for byte the one made again from
+    the input (so the review workbench's boxes fit it), and the assembly does not make it again."""
+    import numpy as np
+    from PIL import Image
+
+    import pipeline.output.pages
+    from pipeline.ocr import LineReading
+    from pipeline.ocr.fake import FakeEngine
+    from pipeline.output.pages import keep_page_image, keep_page_images
+    from pipeline.page import process_page
+
+    drawn = np.full((1100, 850), 255, dtype=np.uint8)
+    drawn[100:104, 80:770] = 0  # a ruled box with a mark in it, scanned a quarter turn round
+    drawn[100:600, 80:84] = 0
+    drawn[200:230, 150:400] = 0
+    path = tmp_path / "turned.png"
+    Image.fromarray(np.rot90(drawn, k=1)).save(path)
+    ref = PageRef(path=path, source="turned.png", sha256="1" * 64, media_type="image", index=0)
+    settings = Settings(cross_check=False)
+    read = process_page(ref, settings, FakeEngine(lambda image: LineReading("预算", 0.95)), None, tmp_path / "pages")
+    assert read.image is not None and read.image.page == 1
+    assert read.image == keep_page_image(read, settings, tmp_path / "again")
+
+    def no_render(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the assembly rendered a page its reader had kept")
+
+    monkeypatch.setattr(pipeline.output.pages, "render_page", no_render)
+    assert keep_page_images([read], settings, tmp_path / "pages") == (read.image,)
