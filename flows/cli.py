@@ -21,6 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from flows.config import RunConfig, check_database_url, load_config
+from flows.prefect_home import PrefectHome
 from flows.summary import RunSummary
 from pipeline.errors import (
     EXIT_OK,
@@ -43,20 +44,23 @@ app.add_typer(review_app, name="review")
 console = Console(stderr=True)
 
 
-def configure_prefect(data_dir: Path) -> None:
-    """Offline, ephemeral Prefect with its home inside the project's data folder, analytics off.
+def configure_prefect(data_dir: Path) -> PrefectHome:
+    """Offline, ephemeral Prefect with its home inside the project's data folder, analytics off;
+    a new home's database seeded from the template (flows.prefect_home).
 
     Must run before Prefect is imported; an operator's own PREFECT_* settings win.
     """
-    prefect_home = (data_dir / "prefect").resolve()
-    prefect_home.mkdir(parents=True, exist_ok=True)  # Prefect creates only the last level
-    os.environ.setdefault("PREFECT_HOME", str(prefect_home))
+    from flows.prefect_home import prepare_home
+
+    os.environ.setdefault("PREFECT_HOME", str((data_dir / "prefect").resolve()))
+    home = prepare_home(Path(os.environ["PREFECT_HOME"]))  # Prefect creates only the last level
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
     # The temporary server takes seconds to start, and far longer on a busy machine (its 20 s
     # default ran out while other jobs held both cores); a run should wait for it, not fail.
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    return home
 
 
 def _version_callback(value: bool) -> None:
@@ -242,22 +246,39 @@ def ingest(
         from pipeline.image.intake import iter_inputs
 
         inputs = list(iter_inputs(paths))
-        store = None if no_db else _open_store(config)
-        # Made first: its workers load their engines (seconds) while Prefect starts.
-        n_workers = 0 if config.dask or not inputs else (default_workers() if workers is None else workers)
-        pool = PagePool(n_workers, settings, log_level) if n_workers else None
+        server = home = None
+        if inputs:
+            # Launched first: Prefect's temporary server boots (seconds) while the rest starts.
+            home = configure_prefect(config.data_dir)
+            from flows.orchestration import launch_temporary_server
+
+            server = launch_temporary_server()
+        pool = None
         try:
+            store = None if no_db else _open_store(config)
+            wanted = 0 if config.dask or not inputs else (default_workers() if workers is None else workers)
+            first_pages = _first_pages(inputs, settings, store, 2 * wanted) if wanted else []
+            # No more workers than pages to read (a worker costs a process and its engines), made
+            # now: the workers load their engines and read the first pages while Prefect starts.
+            n_workers = min(wanted, len(first_pages))
+            pool = PagePool(n_workers, settings, log_level) if n_workers else None
+            for ref in first_pages if pool is not None else ():
+                pool.read_ahead(ref, settings)
             summary = _run_ingest(inputs, out, store, settings, config, debug_dir,
-                                  show_progress=verbosity >= 0 and not json_out, pool=pool)
+                                  show_progress=verbosity >= 0 and not json_out, pool=pool, server=server,
+                                  prefect_home=home)
         finally:
             if pool is not None:
                 pool.close()
+            if server is not None:
+                server.stop()
         _report(summary, verbosity, json_out)
         raise typer.Exit(summary.exit_status)
 
 
 def _run_ingest(inputs: list[Path], out: Path, store: Any, settings: Settings, config: RunConfig,
-                debug_dir: Path | None, show_progress: bool, pool: Any = None) -> RunSummary:
+                debug_dir: Path | None, show_progress: bool, pool: Any = None, server: Any = None,
+                prefect_home: PrefectHome | None = None) -> RunSummary:
     """The flow over ``inputs``; whatever completes is written even when Prefect fails part way."""
     from flows.sink import OutputSink
 
@@ -265,13 +286,12 @@ def _run_ingest(inputs: list[Path], out: Path, store: Any, settings: Settings, c
     fault: RunFault | None = None
     try:
         if inputs:
-            if pool is not None:
-                _read_ahead(inputs, settings, store, pool)  # the workers read while Prefect starts
-            configure_prefect(config.data_dir)
-            from flows.orchestration import start_orchestration
+            import flows.ingest  # noqa: F401 - Prefect's import (a second) while its server boots
+            from flows.orchestration import run_api
 
-            start_orchestration(config.orchestration_timeout, config.orchestration_attempts)
-            fault = _flow_run(inputs, sink, settings, config, debug_dir, show_progress, pool)
+            when_up = prefect_home.keep_as_template if prefect_home is not None else None
+            with run_api(config.orchestration_timeout, config.orchestration_attempts, server, when_up=when_up):
+                fault = _flow_run(inputs, sink, settings, config, debug_dir, show_progress, pool)
     except RunFault as exc:
         fault = exc
     finally:
@@ -318,28 +338,27 @@ def _flow_run(inputs: list[Path], sink: Any, settings: Settings, config: RunConf
     return None
 
 
-def _read_ahead(inputs: list[Path], settings: Settings, store: Any, pool: Any) -> None:
-    """Hand the first pages to the workers now, so they read while Prefect starts (seconds).
+def _first_pages(inputs: list[Path], settings: Settings, store: Any, budget: int) -> list[Any]:
+    """The first ``budget`` pages the flow will read: those the workers read while Prefect starts.
 
-    As many pages as the flow will have in flight at first; a document already stored for this
-    pipeline version (which the flow will not read) and an input intake refuses are skipped."""
+    A document already stored for this pipeline version (which the flow will not read) and an
+    input intake refuses are skipped; fewer pages than ``budget`` means the run has no more."""
     from pipeline import PIPELINE_VERSION
     from pipeline.errors import YusuanError
     from pipeline.image.intake import IntakeLimits, open_document, page_refs
 
-    budget = 2 * pool.workers
+    refs: list[Any] = []
     for path in inputs:
+        if len(refs) >= budget:
+            break
         try:
             document = open_document(path, IntakeLimits(max_pixels=settings.max_page_pixels))
         except YusuanError:
             continue
         if store is not None and store.has_document(document.sha256, PIPELINE_VERSION):
             continue
-        for ref in page_refs(document)[:budget]:
-            pool.read_ahead(ref, settings)
-            budget -= 1
-        if budget <= 0:
-            return
+        refs.extend(page_refs(document)[:budget - len(refs)])
+    return refs
 
 
 def _report(summary: RunSummary, verbosity: int, json_out: bool) -> None:

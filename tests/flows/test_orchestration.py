@@ -9,8 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from _inputs import blank_png
+
+from flows.orchestration import TemporaryServer, run_api
 from pipeline.errors import EXIT_ENVIRONMENT, OrchestrationError
 
 
@@ -83,3 +84,65 @@ def test_the_cli_exits_3_and_the_files_are_written(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr and "Traceback" not in done.stdout
     for name in ("records.jsonl", "tables.jsonl", "rejected.jsonl"):
         assert (tmp_path / "out" / name).exists()
+
+
+class ExitingServer(TemporaryServer):
+    """A temporary server whose process exits at once, as uvicorn does when its app cannot start."""
+
+    def command(self) -> list[str]:
+        return [sys.executable, "-c", "import sys; print('no database'); sys.exit(3)"]
+
+
+def test_a_temporary_server_whose_process_exits_says_so_and_where_its_output_is(tmp_path: Path) -> None:
+    server = ExitingServer(tmp_path / "home" / "temporary-server.log")
+    with pytest.raises(RuntimeError) as caught:
+        server.start(timeout=30)
+    assert "exited with status 3" in str(caught.value) and "temporary-server.log" in str(caught.value)
+    assert "no database" in (tmp_path / "home" / "temporary-server.log").read_text()
+    server.stop()
+    assert server.process is None
+
+
+def test_a_failed_launch_is_retried_on_a_new_server_then_is_exit_3(ephemeral: None, tmp_path: Path) -> None:
+    made: list[ExitingServer] = []
+
+    def exiting() -> ExitingServer:
+        made.append(ExitingServer(tmp_path / f"log{len(made)}"))
+        return made[-1]
+
+    first = exiting()
+    first.launch()
+    with pytest.raises(OrchestrationError), run_api(5, 2, first, server=exiting):
+        pytest.fail("the flow must not run without an API")
+    # the launched server was the first attempt, a new one the second; both stopped
+    assert len(made) == 2 and all(server.process is None for server in made)
+
+
+def test_with_a_server_named_in_a_profile_the_launched_one_is_stopped_unused(tmp_path: Path) -> None:
+    from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
+
+    launched = ExitingServer(tmp_path / "log")
+    launched.launch()
+    with temporary_settings(updates={PREFECT_API_URL: "http://127.0.0.1:4200/api"}), run_api(5, 1, launched):
+        assert get_current_settings().api.url == "http://127.0.0.1:4200/api"
+    assert launched.process is None
+
+
+@pytest.mark.slow
+def test_the_temporary_server_answers_and_the_run_talks_to_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Prefect's real app: up within the wait, the flow's settings name it, and it is gone afterwards."""
+    import urllib.request
+
+    from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
+
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "prefect"))
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    launched = TemporaryServer()
+    launched.launch()
+    process = launched.process
+    with temporary_settings(restore_defaults={PREFECT_API_URL}), run_api(120, 1, launched):
+        url = get_current_settings().api.url
+        assert url == launched.api_url
+        with urllib.request.urlopen(f"{url}/health", timeout=5) as response:
+            assert response.status == 200
+    assert launched.process is None and process is not None and process.poll() is not None
