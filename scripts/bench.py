@@ -21,7 +21,7 @@ read, recall = matched / truth numbers.  Position within the table is not compar
 grids do not index rows like the truth), so these figures bound, not equal, fact accuracy: that
 is `yusuan eval`'s job.  ``--pages N`` takes the first N pages of each file (a quick run);
 ``--long N`` adds one yusuan run over an N-page scan (the harsh scans' pages repeated) for its
-peak memory.
+peak memory.  ``--one-page RUNS`` adds a table of 1-page runs (see :func:`one_page_table`).
 """
 
 from __future__ import annotations
@@ -225,6 +225,59 @@ def run_ocrmypdf_camelot(pdfs: list[Path], work: Path, log: Path) -> tuple[Measu
     return chained(*runs), read_jsonl(tables)
 
 
+def one_page_copies(pdf: Path, page: int, runs: int, into: Path) -> list[Path]:
+    """``runs`` one-page PDFs of ``pdf``'s ``page`` (1-based), each with bytes of its own (a title
+    naming the run), so that no run finds the page already read or stored."""
+    into.mkdir(parents=True, exist_ok=True)
+    copies = []
+    with pikepdf.open(pdf) as source:
+        for run in range(runs):
+            one = pikepdf.new()
+            one.pages.append(source.pages[page - 1])
+            with one.open_metadata() as meta:
+                meta["dc:title"] = f"{pdf.stem} page {page}, run {run}"
+            target = into / f"{pdf.stem}_p{page}_run{run}.pdf"
+            one.save(target)
+            copies.append(target)
+    return copies
+
+
+def _spread(values: list[float]) -> str:
+    ordered = sorted(values)
+    return f"{ordered[len(ordered) // 2]:.1f} ({ordered[0]:.1f}–{ordered[-1]:.1f})"
+
+
+def one_page_table(inputs: list[str], runs: int, work: Path, log: Path, with_camelot: bool) -> str:
+    """1-page runs, whole processes, ``runs`` of each: yusuan with the data folder of an earlier run
+    (warm: Prefect's database made, as for any user after the first run) and with a new data folder
+    each time (Prefect's database copied from the template in the user's cache, which the warm-up
+    run made if it was missing), and camelot alone on the born-digital page.  Median (min–max)."""
+    lines = ["| tool | input | data folder | runs | seconds, median (min–max) | CPU s, median (min–max) | peak RSS (MB) |",
+             "|---|---|---|---|---|---|---|"]
+    for spec in inputs:
+        name, page = spec.rsplit(":", 1)
+        pdf = ROOT / name
+        copies = one_page_copies(pdf, int(page), 2 * runs + 1, work / "input-one-page")
+        warm = work / "one-page-warm"
+        run_yusuan([copies[0]], warm, log)  # the warm-up: makes the data folder (and the template)
+        timed = {"warm": [run_yusuan([copy], warm, log)[0] for copy in copies[1:runs + 1]], "new": []}
+        for copy in copies[runs + 1:]:
+            with tempfile.TemporaryDirectory(dir=work) as fresh:
+                timed["new"].append(run_yusuan([copy], Path(fresh), log)[0])
+        for folder, measured in timed.items():
+            lines.append(f"| yusuan ingest | {pdf.stem} page {page} | {folder} | {len(measured)} | "
+                         f"{_spread([m.seconds for m in measured])} | {_spread([m.cpu_seconds for m in measured])} | "
+                         f"{max(m.peak_rss for m in measured) / 2**20:.0f} |")
+        if with_camelot and "digital" in pdf.stem:
+            measured = []
+            for copy in copies[1:runs + 1]:
+                measured.append(run_peer("camelot", [copy], work, log)[0])
+            lines.append(f"| camelot lattice | {pdf.stem} page {page} | – | {len(measured)} | "
+                         f"{_spread([m.seconds for m in measured])} | {_spread([m.cpu_seconds for m in measured])} | "
+                         f"{max(m.peak_rss for m in measured) / 2**20:.0f} |")
+    return "\n".join(lines)
+
+
 def run_peer(tool: str, pdfs: list[Path], work: Path, log: Path) -> tuple[Measured, list[dict]]:
     tables = work / f"{tool}.jsonl"
     measured = run_measured([str(PEER_PYTHON), str(PEERS), tool, str(tables), *map(str, pdfs)], log)
@@ -275,6 +328,11 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=None, help="only the first N pages of each file")
     parser.add_argument("--long", type=int, default=0, help="also one yusuan run over an N-page scan (memory)")
     parser.add_argument("--work", type=Path, default=ROOT / "build" / "bench")
+    parser.add_argument("--one-page", type=int, default=0, metavar="RUNS",
+                        help="also time 1-page runs, RUNS of each (median, min, max): warm and new data folders")
+    parser.add_argument("--one-page-inputs", default="samples/shanyin_commerce/shanyin_commerce_digital.pdf:3,"
+                                                     "samples/shanyin_commerce/shanyin_commerce_mild.pdf:3",
+                        help="FILE:PAGE of each 1-page input")
     args = parser.parse_args()
     tools = args.tools.split(",")
     args.work.mkdir(parents=True, exist_ok=True)
@@ -302,6 +360,9 @@ def main() -> None:
                     "img2table": "img2table + Tesseract", "camelot": "camelot lattice"}[tool]
             rows.append(Row(name, inputs, pages, measured, score(numbers_by_page(tables), truth)))
             print(f"{name} on {inputs}: {measured.seconds:.1f} s", file=sys.stderr, flush=True)
+    if args.one_page:
+        print(one_page_table(args.one_page_inputs.split(","), args.one_page, args.work, log, "camelot" in tools))
+        print()
     if args.long:
         pdf = long_scan([ROOT / n for n in args.scans.split(",")], args.long, args.work / "input-long")
         with tempfile.TemporaryDirectory(dir=args.work) as work:
