@@ -19,7 +19,7 @@ import hashlib
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -126,11 +126,11 @@ def page_task(ref: PageRef, settings: Settings, pool: PagePool | None = None) ->
     spoils is a (cached) PageFailure; an engine fault raises, so Prefect retries it, and is never cached."""
     if pool is not None:
         return pool.read(ref, settings)
-    from pipeline.output.pages import page_image_folder
+    from pipeline.output.pages import kept_by_reader, page_image_folder
 
     try:
         return process_page(ref, settings, _engine(settings.ocr_engine), _cross_check(settings),
-                            page_image_folder(settings.data_dir))
+                            partial(kept_by_reader, folder=page_image_folder(settings.data_dir)))
     except YusuanError as exc:
         return PageFailure(page=ref.number, category=str(exc.code), message=exc.message)
 

@@ -10,13 +10,12 @@ Pages are processed one at a time and hold no state between calls.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 import numpy as np
 
-from models import BBox, Grid, PageRef, PageResult, PageTable, TextPhrase
+from models import BBox, Grid, PageRef, PageResult, PageTable, StoredPageImage, TextPhrase
 from pipeline.read.cells import read_grid
 from pipeline.read.crosscheck import CrossCheck
 from pipeline.image.grid import GridTolerances, build_grid
@@ -26,7 +25,6 @@ from pipeline.image.orient import upright
 from pipeline.image.preprocess import binarize, binarize_for_lines, measure_char_height, remove_specks
 from pipeline.image.render import render_page
 from pipeline.image.sheet import as_paper
-from pipeline.output.pages import kept_by_reader
 from pipeline.settings import Settings
 from pipeline.read.textlayer import read_text_layer
 from pipeline.read.textlines import crop, find_lines_in_box, without_tall_ink
@@ -68,9 +66,13 @@ def detect_grids(gray: np.ndarray, char_height: float, settings: Settings) -> Gr
     return GridDetection(ink=ink, lines=lines, grids=tuple(grids), text_ink=text_ink)
 
 
+KeepImage = Callable[[np.ndarray, int], StoredPageImage | None]
+
+
 def process_page(ref: PageRef, settings: Settings, engine: OcrEngine,
-                 cross_check: CrossCheck | None = None, image_folder: Path | None = None) -> PageResult:
-    """The page read; with ``image_folder`` its upright image is kept there too (pipeline.output.pages)."""
+                 cross_check: CrossCheck | None = None, keep_image: KeepImage | None = None) -> PageResult:
+    """The page read; ``keep_image(upright page, page number)`` (the caller's: pipeline.output.pages
+    keeps them under the data folder) is given the upright page the result's boxes refer to."""
     if ref.media_type == "pdf" and settings.text_layer:
         # A born-digital page is read from its own text layer, when that can be trusted
         # (pipeline.read.textlayer); any other page, and one whose layer fails a check, by OCR.
@@ -79,7 +81,7 @@ def process_page(ref: PageRef, settings: Settings, engine: OcrEngine,
         layer = read_text_layer(ref.path, ref.index, settings.render_dpi)
         if layer.distrust is not None:
             log.info("%s page %d: text layer not used (%s); read by OCR", ref.source, ref.number, layer.distrust)
-        elif layer.usable and (page := read_text_page(ref, layer, settings, image_folder)) is not None:
+        elif layer.usable and (page := read_text_page(ref, layer, settings, keep_image)) is not None:
             return page
     image = render_page(ref, settings.render_dpi, settings.max_page_pixels, settings.page_timeout_s)
     paper, sheet = as_paper(image.pixels, image.colour, image.dpi)
@@ -110,7 +112,7 @@ def process_page(ref: PageRef, settings: Settings, engine: OcrEngine,
         char_height=char_height,
         tables=tuple(tables),
         text=text,
-        image=kept_by_reader(gray, ref.number, image_folder),
+        image=keep_image(gray, ref.number) if keep_image is not None else None,
     )
 
 

@@ -11,7 +11,7 @@ OCR'd instead.
 from __future__ import annotations
 
 import logging
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from models import BBox, Orientation, PageRef, PageResult, PageTable
 from pipeline.image.preprocess import binarize, measure_char_height
@@ -19,16 +19,18 @@ from pipeline.image.render import render_page
 from pipeline.image.sheet import as_paper
 from pipeline.read.textcells import fill_grid, phrases_in
 from pipeline.read.textlayer import TextLayer, ink_mismatch
-from pipeline.output.pages import kept_by_reader
 from pipeline.settings import Settings
+
+if TYPE_CHECKING:
+    from pipeline.page import KeepImage
 
 log = logging.getLogger(__name__)
 
 
 def read_text_page(ref: PageRef, layer: TextLayer, settings: Settings,
-                   image_folder: Path | None = None) -> PageResult | None:
+                   keep_image: KeepImage | None = None) -> PageResult | None:
     """The page read from ``layer`` (glyph boxes at ``settings.render_dpi``), or None when its
-    glyphs do not match its ink; with ``image_folder`` its image is kept there too."""
+    glyphs do not match its ink; ``keep_image`` as for pipeline.page.process_page."""
     from pipeline.page import detect_grids, table_text_boxes  # the OCR recipe's own stages
 
     image = render_page(ref, settings.render_dpi, settings.max_page_pixels)
@@ -57,4 +59,4 @@ def read_text_page(ref: PageRef, layer: TextLayer, settings: Settings,
     return PageResult(ref=ref, width=int(width), height=int(height),
                       orientation=Orientation(quarter_turns_cw=0, skew_deg=0.0),
                       char_height=char_height, tables=tuple(tables), text=text,
-                      image=kept_by_reader(gray, ref.number, image_folder))
+                      image=keep_image(gray, ref.number) if keep_image is not None else None)

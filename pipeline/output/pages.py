@@ -67,12 +67,11 @@ def keep_upright_image(gray: np.ndarray, page_number: int, folder: Path) -> Stor
     return StoredPageImage(page=page_number, sha256=sha256, width=int(gray.shape[1]), height=int(gray.shape[0]))
 
 
-def kept_by_reader(gray: np.ndarray, page_number: int, folder: Path | None) -> StoredPageImage | None:
+def kept_by_reader(gray: np.ndarray, page_number: int, folder: Path) -> StoredPageImage | None:
     """The page reader's own upright image, kept where the cores are (the document's assembly, one
-    process, made every image again and was the slowest step of a born-digital run); None without
-    a folder or when keeping fails: the assembly then tries again and says why if it fails too."""
-    if folder is None:
-        return None
+    process, made every image again and was the slowest step of a born-digital run): the page
+    recipe's ``keep_image``.  None when keeping fails: the assembly then tries again and says why
+    if it fails too."""
     try:
         return keep_upright_image(gray, page_number, folder)
     except (OSError, RuntimeError) as exc:  # disk full, an unwritable folder

@@ -279,7 +279,9 @@ def test_the_reader_keeps_the_same_page_image_the_assembly_would_make(tmp_path: 
     import pipeline.output.pages
     from pipeline.ocr import LineReading
     from pipeline.ocr.fake import FakeEngine
-    from pipeline.output.pages import keep_page_image, keep_page_images
+    from functools import partial
+
+    from pipeline.output.pages import keep_page_image, keep_page_images, kept_by_reader
     from pipeline.page import process_page
 
     drawn = np.full((1100, 850), 255, dtype=np.uint8)
@@ -290,7 +292,8 @@ def test_the_reader_keeps_the_same_page_image_the_assembly_would_make(tmp_path: 
     Image.fromarray(np.rot90(drawn, k=1)).save(path)
     ref = PageRef(path=path, source="turned.png", sha256="1" * 64, media_type="image", index=0)
     settings = Settings(cross_check=False)
-    read = process_page(ref, settings, FakeEngine(lambda image: LineReading("预算", 0.95)), None, tmp_path / "pages")
+    read = process_page(ref, settings, FakeEngine(lambda image: LineReading("预算", 0.95)), None,
+                        partial(kept_by_reader, folder=tmp_path / "pages"))
     assert read.image is not None and read.image.page == 1
     assert read.image == keep_page_image(read, settings, tmp_path / "again")
 
