@@ -74,6 +74,10 @@ class ReviewReason(StrEnum):
     # when no identity confirms it, it also gets unparseable_number and goes to review.
     NUMBER_FORMAT_REPAIRED = "number_format_repaired"
     UNPARSEABLE_NUMBER = "unparseable_number"
+    # An amount printed with other decimals than the rest of its column (4 where it prints 4.00): a
+    # point or digits lost, or a printed column number read into the cell; kept only where no
+    # identity confirms the value.
+    NUMBER_FORMAT_UNLIKE_COLUMN = "number_format_unlike_column"
     # The ink holds a loose mark (· 、 “) that the reading lacks, and no check vouches for the value.
     UNREAD_MARK = "unread_mark"
     # The value or a label opens a bracket it never closes, or closes one never opened (a lost mark).

@@ -29,6 +29,7 @@ from pipeline.interpret.facts import (
     with_comparison_sign_reasons,
     with_incomplete_indicator_reasons,
     with_unconfirmed_repair_reasons,
+    without_confirmed_format_doubts,
     with_unread_mark_reasons,
 )
 from pipeline.interpret.forms import form_facts_for_document
@@ -99,7 +100,8 @@ def draft_document(pages: list[PageResult], settings: Settings,
     drafts = apply_narrative_checks(drafts, check_narrative(figures, drafts))
     drafts = with_table_signals(drafts, logical)
     drafts = with_incomplete_indicator_reasons(with_comparison_sign_reasons(drafts))
-    return resolved, with_bracket_reasons(with_unread_mark_reasons(with_unconfirmed_repair_reasons(drafts)))
+    drafts = without_confirmed_format_doubts(with_unconfirmed_repair_reasons(drafts))
+    return resolved, with_bracket_reasons(with_unread_mark_reasons(drafts))
 
 
 def logical_tables(resolved: list[ResolvedTable]) -> dict[int, int]:

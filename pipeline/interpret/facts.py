@@ -14,7 +14,7 @@ from models import (FORM_KINDS, BBox, BrokenIdentity, Evidence, GridCell, Readin
                     TableSignals, combine)
 from pipeline.interpret.resolve import ResolvedTable
 from pipeline.code_syntax import CATALOG_CODE_LOST_LETTER, clean_code, is_code
-from pipeline.interpret.numbers import NumberFormat, column_format, read_amount
+from pipeline.interpret.numbers import NumberFormat, column_format, decimals_of, read_amount
 from pipeline.interpret.structure import ColumnGroup
 from pipeline.read.textcells import READ_BY as TEXT_LAYER
 from pipeline.text import RULE_TRACES, brackets_balanced, normalize, strip_stray_marks
@@ -90,6 +90,14 @@ def with_unconfirmed_repair_reasons(drafts: Iterable[DraftFact]) -> list[DraftFa
                         lambda d: ReviewReason.NUMBER_FORMAT_REPAIRED in d.reasons and not d.checks_passed)
 
 
+def without_confirmed_format_doubts(drafts: Iterable[DraftFact]) -> list[DraftFact]:
+    """``number_format_unlike_column`` taken off the drafts some identity confirms: a printer may
+    print a whole amount without its decimals; the arithmetic says the value is right."""
+    unlike = ReviewReason.NUMBER_FORMAT_UNLIKE_COLUMN
+    return [replace(d, reasons=tuple(r for r in d.reasons if r != unlike)) if unlike in d.reasons and d.checks_passed
+            else d for d in drafts]
+
+
 def with_bracket_reasons(drafts: Iterable[DraftFact]) -> list[DraftFact]:
     """The drafts with ``unbalanced_brackets`` where the value or a label opens a bracket it
     never closes, or closes one it never opened: the reading lost a mark.  Checked whatever
@@ -134,11 +142,16 @@ def draft_facts(index: int, table: ResolvedTable) -> list[DraftFact]:
         return _catalog_facts(index, table)
     facts: list[DraftFact] = []
     grid = table.table.grid
+    value_cols = {col for group in table.layout.groups for col in group.value_cols}
     formats = {col: column_format(c.text for c in grid.cells if c.col == col and c.row >= table.layout.header_rows)
-               for group in table.layout.groups for col in group.value_cols}
+               for col in value_cols}
+    # A column with too few amounts to show its format (most of a 项目 table's columns are empty)
+    # prints as the table does: the national format gives every money column of a table one format.
+    table_format = column_format(c.text for c in grid.cells if c.col in value_cols and c.row >= table.layout.header_rows)
+    printed = {col: fmt if fmt.decimals is not None else table_format for col, fmt in formats.items()}
     for row in range(table.layout.header_rows, grid.n_rows):
         for group in table.layout.groups:
-            facts.extend(_group_facts(index, table, row, group, formats))
+            facts.extend(_group_facts(index, table, row, group, formats, printed))
     if table.kind == TableKind.UNKNOWN:
         # Read as a ledger so nothing printed is lost, and shown to an operator: no kind vouches for it.
         return [replace(f, reasons=f.reasons + (ReviewReason.UNKNOWN_TABLE,)) for f in facts]
@@ -201,7 +214,7 @@ def _fact(index: int, table: ResolvedTable, cell: GridCell, code: str | None, la
 
 
 def _group_facts(index: int, table: ResolvedTable, row: int, group: ColumnGroup,
-                 formats: dict[int, NumberFormat]) -> list[DraftFact]:
+                 formats: dict[int, NumberFormat], printed: dict[int, NumberFormat]) -> list[DraftFact]:
     label_cells: list[GridCell] = []
     for col in group.label_cols:
         cell = _cell(table, row, col)
@@ -227,7 +240,7 @@ def _group_facts(index: int, table: ResolvedTable, row: int, group: ColumnGroup,
         cell = _value_cell(table, row, col)
         if cell is None:
             continue
-        value, value_kind, reasons = _normalise_value(cell.text, formats[col])
+        value, value_kind, reasons = _normalise_value(cell.text, formats[col], printed[col])
         if damaged_code:
             reasons = (*reasons, ReviewReason.UNREADABLE_CODE)
         code_cells = [code_cell] if code_cell is not None and code else []
@@ -236,10 +249,16 @@ def _group_facts(index: int, table: ResolvedTable, row: int, group: ColumnGroup,
     return facts
 
 
-def _normalise_value(text: str, column: NumberFormat) -> tuple[str, str, tuple[ReviewReason, ...]]:
+def _normalise_value(text: str, column: NumberFormat,
+                     printed: NumberFormat) -> tuple[str, str, tuple[ReviewReason, ...]]:
+    """The value of a cell: ``column`` is its column's own format (what a misread separator is repaired
+    through), ``printed`` that or, in a column too sparse to show one, its table's."""
     reading = read_amount(text, column)
     if reading.value is not None:
-        return format(reading.value, "f"), "number", (ReviewReason.NUMBER_FORMAT_REPAIRED,) if reading.repaired else ()
+        if reading.repaired:
+            return format(reading.value, "f"), "number", (ReviewReason.NUMBER_FORMAT_REPAIRED,)
+        unlike = printed.decimals and decimals_of(reading.value) != printed.decimals
+        return format(reading.value, "f"), "number", (ReviewReason.NUMBER_FORMAT_UNLIKE_COLUMN,) if unlike else ()
     return " ".join(text.split()), "text", (ReviewReason.UNPARSEABLE_NUMBER,)
 
 

@@ -37,14 +37,19 @@ class AmountReading:
     repaired: bool  # read through the column's format, not as printed
 
 
+def decimals_of(value: Decimal) -> int:
+    """How many decimals ``value`` was printed with (parse_decimal keeps them: 4.00 has two)."""
+    exponent = value.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
 def column_format(texts: Iterable[str]) -> NumberFormat:
     """The decimals most of a column's cleanly read amounts print (at least two of them must agree)."""
     counts: Counter[int] = Counter()
     for text in texts:
         value = parse_decimal(text)
         if value is not None:
-            exponent = value.as_tuple().exponent
-            counts[-exponent if isinstance(exponent, int) and exponent < 0 else 0] += 1
+            counts[decimals_of(value)] += 1
     if not counts:
         return NumberFormat(decimals=None)
     decimals, seen = counts.most_common(1)[0]

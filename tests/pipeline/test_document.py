@@ -302,3 +302,13 @@ def test_the_reader_keeps_the_same_page_image_the_assembly_would_make(tmp_path: 
 
     monkeypatch.setattr(pipeline.output.pages, "render_page", no_render)
     assert keep_page_images([read], settings, tmp_path / "pages") == (read.image,)
+
+
+def test_a_whole_amount_in_a_document_whose_sums_confirm_it_is_accepted_as_printed() -> None:
+    """Through the whole document: the bare 4 that the row's sum (104.00 = 100.00 + 4) confirms carries no doubt."""
+    rows = [["201", "一般公共服务支出", "104.00", "100.00", "4"], ["20101", "人大事务", "104.00", "100.00", "4.00"],
+            ["2010101", "行政运行", "104.00", "100.00", "4.00"]]
+    result = assemble(_document(1), [page(1, (["2025年一般公共预算支出预算表"], make_grid(GBE_HEADER + rows)))],
+                      Settings(), load_default())
+    (bare,) = [f for f in result.facts if f.raw == "4"]
+    assert "number_format_unlike_column" not in bare.reasons and bare.evidence.checks_passed >= 1

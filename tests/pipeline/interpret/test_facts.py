@@ -149,3 +149,21 @@ def test_a_misread_separator_is_read_through_the_column_and_doubted_until_a_sum_
     assert ReviewReason.UNPARSEABLE_NUMBER in doubted.reasons
     (vouched,) = with_unconfirmed_repair_reasons([replace(repaired, checks_passed=1)])
     assert vouched.reasons == (ReviewReason.NUMBER_FORMAT_REPAIRED,)
+
+
+def test_an_amount_printed_unlike_its_column_is_doubted_until_an_identity_confirms_it() -> None:
+    """A two-decimal column holding a bare 4 (a printed column number read into the cell, or a lost
+    point): doubted; the same value confirmed by a sum keeps no doubt (printers drop .00 too)."""
+    from pipeline.interpret.facts import without_confirmed_format_doubts
+
+    rows = [["201", "一般公共服务支出", "104.00", "100.00", "4"], ["20101", "人大事务", "104.00", "100.00", "4.00"],
+            ["2010101", "行政运行", "104.00", "100.00", "4.00"]]
+    facts = facts_of(page(1, (["2025年预算支出总表"], make_grid(GBE_HEADER + rows))))
+    (bare,) = [f for f in facts if f.raw == "4"]
+    assert bare.value == "4" and ReviewReason.NUMBER_FORMAT_UNLIKE_COLUMN in bare.reasons
+    assert not [f for f in facts if f.raw != "4" and ReviewReason.NUMBER_FORMAT_UNLIKE_COLUMN in f.reasons]
+    (doubted,) = without_confirmed_format_doubts([bare])
+    assert ReviewReason.NUMBER_FORMAT_UNLIKE_COLUMN in doubted.reasons
+    (vouched,) = without_confirmed_format_doubts([replace(bare, checks_passed=1)])
+    assert ReviewReason.NUMBER_FORMAT_UNLIKE_COLUMN not in vouched.reasons
+
