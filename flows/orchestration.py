@@ -199,8 +199,9 @@ def run_api(timeout: float, attempts: int, launched: TemporaryServer | None,
         with temporary_settings(updates={PREFECT_API_URL: started.api_url}):
             yield
     finally:
-        for running in {id(s): s for s in (launched, started) if s is not None}.values():
-            _stop_quietly(running)
+        for running in (launched, started):  # often one object: stopping twice is a no-op
+            if running is not None:
+                _stop_quietly(running)
 
 
 def _stop_quietly(instance: Server) -> None:
