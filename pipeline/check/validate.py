@@ -94,11 +94,7 @@ def validate(drafts: list[DraftFact], logical_table: dict[int, int]) -> Outcome:
             if cell in by_cell:
                 # What an operator needs to judge the cell: the identity, and the value that would close it.
                 broken[cell].append(broken_identity(identity, reason, cell, numbers, by_cell))
-    satisfied: dict[CellId, int] = defaultdict(int)
-    for identity in identities:
-        if identity not in still:
-            for cell in identity.total + identity.parts:
-                satisfied[cell] += 1
+    satisfied = _confirmations([i for i in identities if i not in still], set(corrected))
     out = []
     for draft in drafts:
         cell = _cell(draft)
@@ -110,6 +106,30 @@ def validate(drafts: list[DraftFact], logical_table: dict[int, int]) -> Outcome:
                            broken=draft.broken + tuple(broken.get(cell, ()))))
     return Outcome(drafts=out, identities_checked=len(identities), identities_failed=len(still),
                    corrections=len(corrected))
+
+
+def _confirmations(holding: list[Identity], corrected: set[CellId]) -> dict[CellId, int]:
+    """How many holding identities vouch for each cell.
+
+    An identity that holds only because one of its cells was solved from it confirms nothing
+    else: a spurious cell (a column number read into the row, a seal's stroke) would otherwise
+    be "confirmed" by the very correction it caused.  A corrected cell is vouched for by the
+    identities beyond the one that solved it (they all had to agree on its value).
+    """
+    satisfied: dict[CellId, int] = defaultdict(int)
+    solved_in: dict[CellId, int] = defaultdict(int)
+    for identity in holding:
+        cells = identity.total + identity.parts
+        fixed = [c for c in cells if c in corrected]
+        if fixed:
+            for cell in fixed:
+                solved_in[cell] += 1
+            continue
+        for cell in cells:
+            satisfied[cell] += 1
+    for cell, count in solved_in.items():
+        satisfied[cell] += count - 1
+    return satisfied
 
 
 def _cell(draft: DraftFact) -> CellId:

@@ -59,6 +59,23 @@ def test_a_lost_decimal_point_is_corrected() -> None:
     assert cell.value == "40.50" and "corrected_by_arithmetic" in cell.reasons
 
 
+def test_a_correction_confirms_nothing_else_in_the_identity_that_solved_it() -> None:
+    # A column number '4' read into the 项目支出 cell of a row whose 基本支出 equals its total:
+    # 6.84 = x + 4 pins 基本支出 at 2.84, one digit from what was read.  That the row then
+    # balances is the correction's doing, not evidence for the stray '4'.
+    outcome = validate(_table([(None, "某项目", "6.84", "6.84", "4")]), {0: 0})
+    cells = _by_cell(outcome)
+    assert outcome.corrections == 1 and cells[(0, 3)].value == "2.84"
+    assert [cells[(0, c)].checks_passed for c in (2, 3, 4)] == [0, 0, 0]
+
+
+def test_a_corrected_cell_is_vouched_for_by_its_other_identities() -> None:
+    rows = list(CONSISTENT)
+    rows[3] = ("2011301", "行政运行", "60.00", "80.00", "")  # row and hierarchy both pin 60.00
+    cells = _by_cell(validate(_table(rows), {0: 0}))
+    assert cells[(3, 3)].value == "60.00" and cells[(3, 3)].checks_passed >= 1
+
+
 def test_nothing_is_invented_when_the_constraints_do_not_pin_one_cell() -> None:
     # One row, no hierarchy: the total, either part, each one digit away from balancing it.
     outcome = validate(_table([(None, "合计", "100.50", "60.00", "50.50")]), {0: 0})
