@@ -1,9 +1,10 @@
 """Grids with a column line taken out: two columns a streak cut apart made one again.
 
 A copier's streak that runs down a table passes for a column rule (pipeline.image.grid marks
-the lines that run on past the table as suspect).  Only the table's kind can tell a streak
-from a rule a streak lay along: when taking a suspect line out makes the grid fit its kind's
-template, it was a streak.
+the lines that run on past the table as suspect).  Two things tell a streak from a rule a
+streak lay along: a suspect line that cuts a printed number in two (``1`` | ``,350,000``) is
+no rule, since text keeps clear of a cell's border; and when taking a suspect line out makes
+the grid fit its kind's template (pipeline.interpret.resolve), it was a streak.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from models import BBox, Grid, GridCell, combine
+from pipeline.text import parse_decimal
 
 
 def without_col_edge(grid: Grid, edge: int) -> Grid | None:
@@ -39,6 +41,30 @@ def without_col_edge(grid: Grid, edge: int) -> Grid | None:
     suspects = tuple(e - (e > edge) for e in grid.suspect_col_edges if e != edge)
     return replace(grid, col_edges=col_edges, cells=tuple(sorted(cells, key=lambda c: (c.row, c.col))),
                    suspect_col_edges=suspects)
+
+
+def without_streaks_through_numbers(grid: Grid) -> Grid:
+    """The grid with each suspect column line that cuts a number in two taken out (the forms have
+    no template to settle it; for the tables this runs before the template is tried)."""
+    # Right to left: taking a line out renumbers only the lines right of it.
+    for edge in sorted(grid.suspect_col_edges, reverse=True):
+        if _cuts_a_number(grid, edge) and (merged := without_col_edge(grid, edge)) is not None:
+            grid = merged
+    return grid
+
+
+def _cuts_a_number(grid: Grid, edge: int) -> bool:
+    """In some row, the texts either side of column line ``edge`` make one well-formed amount that
+    at least one of them is not on its own (``1`` and ``,350,000``; ``1,35`` and ``0,000``).  Two
+    amounts side by side (``12`` | ``34``) are each well formed and prove nothing."""
+    left = {c.row: c.text.strip() for c in grid.cells if c.col + c.col_span == edge}
+    right = {c.row: c.text.strip() for c in grid.cells if c.col == edge}
+    for row, before in left.items():
+        after = right.get(row, "")
+        if before and after and parse_decimal(before + after) is not None and (
+                parse_decimal(before) is None or parse_decimal(after) is None):
+            return True
+    return False
 
 
 def _shifted(cell: GridCell, edge: int) -> GridCell:

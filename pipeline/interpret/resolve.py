@@ -16,7 +16,7 @@ from models import FORM_KINDS, Grid, PageResult, PageTable, TableKind, TextPhras
 from pipeline.code_syntax import CATALOG_CODE, clean_code
 from pipeline.interpret.classify import classify_by_signature, classify_title
 from pipeline.interpret.structure import TableLayout, analyse, relaid, rows_before_data, with_header_rows
-from pipeline.interpret.merge import without_col_edge
+from pipeline.interpret.merge import without_col_edge, without_streaks_through_numbers
 from pipeline.interpret.templates import (
     HeaderFit,
     TemplateColumn,
@@ -138,6 +138,8 @@ def _without_rivals(page: PageResult, previous: ResolvedTable | None, threshold:
 
 
 def _resolve_one(page: PageResult, table: PageTable, previous: ResolvedTable | None, threshold: float) -> ResolvedTable:
+    if table.grid.suspect_col_edges:
+        table = replace(table, grid=without_streaks_through_numbers(table.grid))
     phrases = [p.text for p in table.context]
     unit = _unit(phrases)
     by_title = classify_title(phrases, threshold)

@@ -1,4 +1,4 @@
-"""A streak that passed for a column rule: the column line taken out where the kind's template says so."""
+"""A streak that passed for a column rule: the column line taken out where a number it cuts or the kind's template says so."""
 
 from __future__ import annotations
 
@@ -39,3 +39,33 @@ def test_a_suspect_line_along_a_real_rule_stays() -> None:
     grid = replace(make_grid(rows), suspect_col_edges=(3,))  # a streak lay along the 合计|基本支出 rule
     (table,) = resolve_tables([page(1, (["2025年预算支出总表"], grid))], 70.0)
     assert table.quality.fits and table.table.grid.n_cols == 5
+
+
+# A 项目支出绩效目标表 whose amounts column a copier's streak cut through: 1,350,000 read as
+# ``1`` left of the streak and ``,350,000`` right of it.
+FORM_CUT = [
+    ["项目名称", ("招商引资专项经费", 1, 4)],
+    ["实施期资金总额", "3,000,000", "年度资金总额", "1", ",350,000"],
+    ["其中：中央财政资金", "0", "其中：中央财政资金", "", "0"],
+]
+
+
+def test_a_suspect_line_that_cuts_a_number_in_two_is_taken_out_of_a_form() -> None:
+    grid = replace(make_grid(FORM_CUT), suspect_col_edges=(4,))
+    (table,) = resolve_tables([page(1, (["项目支出绩效目标表"], grid))], 70.0)
+    merged = table.table.grid
+    assert merged.n_cols == 4 and merged.suspect_col_edges == ()
+    assert [c.text for c in merged.cells if c.row == 1] == ["实施期资金总额", "3,000,000", "年度资金总额", "1,350,000"]
+    assert merged.cell_at(0, 1).col_span == 3
+
+
+def test_only_a_suspect_line_is_judged_by_the_numbers_it_cuts() -> None:
+    (table,) = resolve_tables([page(1, (["项目支出绩效目标表"], make_grid(FORM_CUT)))], 70.0)
+    assert table.table.grid.n_cols == 5  # a line the grid stage did not doubt is a rule
+
+
+def test_a_suspect_line_between_two_whole_amounts_stays() -> None:
+    rows = [["项目名称", ("招商引资专项经费", 1, 3)], ["实施期资金总额", "3,000,000", "12", "34"]]
+    grid = replace(make_grid(rows), suspect_col_edges=(3,))
+    (table,) = resolve_tables([page(1, (["项目支出绩效目标表"], grid))], 70.0)
+    assert table.table.grid.n_cols == 4
