@@ -205,14 +205,16 @@ def _fitted(kind: TableKind, table: PageTable, layout: TableLayout,
     if template is None:
         return table, layout, _NO_TEMPLATE
     layout, fit = _header_fit(kind, table.grid, layout, template)
-    if not fit.one_to_one and table.grid.suspect_col_edges:
-        for edge in table.grid.suspect_col_edges:
+    if not fit.one_to_one:
+        # A header whose words are unreadable may look like data: then its rows are those before the data.
+        header_rows = layout.header_rows or rows_before_data(table.grid, depth(template) + 1)
+        for edge in _doubtful_col_edges(table.grid, header_rows):
             merged = without_col_edge(table.grid, edge)
             if merged is None:
                 continue
             merged_layout, merged_fit = _header_fit(kind, merged, analyse(merged), template)
             if merged_fit.one_to_one:
-                log.debug("%s: column line %d was a streak (the grid fits its template without it)", kind, edge)
+                log.debug("%s: column line %d was no rule (the grid fits its template without it)", kind, edge)
                 table, layout, fit = replace(table, grid=merged), merged_layout, merged_fit
                 break
     if not fit.one_to_one:
@@ -233,6 +235,16 @@ def _fitted(kind: TableKind, table: PageTable, layout: TableLayout,
     if renamed:
         layout = relaid(grid, layout, tuple(paths))
     return table, layout, TableQuality(header_fit=fit.score, fits=True, renamed=renamed)
+
+
+def _doubtful_col_edges(grid: Grid, header_rows: int) -> list[int]:
+    """Column lines that may be no rule, to try taking out: the streaks (pipeline.image.grid), then
+    lines no header cell starts at.  Every column of a ledger has a header of its own, so a line
+    the whole header spans across (a toner streak or a dot screen's trace that stops at the
+    header's fill) made a column the national format does not have."""
+    headerless = [edge for edge in range(1, grid.n_cols) if header_rows and edge not in grid.suspect_col_edges
+                  and not any(c.col == edge for c in grid.cells if c.row < header_rows)]
+    return list(grid.suspect_col_edges) + headerless
 
 
 def _to_canonical(grid: Grid, layout: TableLayout, col: int, printed: str, column: TemplateColumn,

@@ -69,3 +69,33 @@ def test_a_suspect_line_between_two_whole_amounts_stays() -> None:
     grid = replace(make_grid(rows), suspect_col_edges=(3,))
     (table,) = resolve_tables([page(1, (["项目支出绩效目标表"], grid))], 70.0)
     assert table.table.grid.n_cols == 4
+
+
+# A 基本支出分经济科目表 under a copier's dot screen: a trace inside the first column made a
+# column no header cell starts at, the screen split 2025年预算数 from its third column (read
+# 5559), and 合计 was lost.  The rows before the data are the header, and the grid without
+# the headerless line has the template's five columns.
+SCREENED = [
+    [("部门预算支出经济科目名称", 2, 2), ("政府预算支出经济科目名称", 2, 1), ("2025年预算数", 1, 2), "5559"],
+    ["", "人员经费", "公用经费"],
+    [("合计", 1, 3), "591.85", "546.13", "45.72"],
+    [("工资福利支出", 1, 2), "", "470.96", "470.96", ""],
+    ["基本工资", "", "工资奖金津补贴", "86.42", "86.42", ""],
+]
+
+
+def test_a_line_no_header_cell_starts_at_is_taken_out_where_the_template_then_fits() -> None:
+    (table,) = resolve_tables([page(1, (["阳高县教育局2025年一般公共预算安排基本支出分经济科目表"], make_grid(SCREENED)))], 70.0)
+    assert table.quality.fits and table.table.grid.n_cols == 5 and table.layout.header_rows == 2
+    assert table.layout.column_paths == ("部门预算支出经济科目名称", "政府预算支出经济科目名称", "2025年预算数/合计",
+                                         "2025年预算数/人员经费", "2025年预算数/公用经费")
+    assert [c.text for c in table.table.grid.cells if c.row == 4] == ["基本工资", "工资奖金津补贴", "86.42", "86.42", ""]
+
+
+def test_a_headerless_line_stays_where_taking_it_out_does_not_make_the_template_fit() -> None:
+    # The headerless line and a column the 预算支出总表 has not (备注): without the line the grid still
+    # has a column too many, so nothing shows the line was no rule.
+    rows = [[("科目编码", 2, 1), ("科目名称", 2, 2), ("2025年预算数", 1, 3), ("备注", 2, 1)], ["合计", "基本支出", "项目支出"],
+            ["201", "一般公共服务支出", "", "100.00", "60.00", "40.00", ""]]
+    (table,) = resolve_tables([page(1, (["2025年预算支出总表"], make_grid(rows)))], 70.0)
+    assert table.table.grid.n_cols == 7 and not table.quality.fits
