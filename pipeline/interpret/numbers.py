@@ -4,7 +4,8 @@ An Excel-style printout prints ``3,015.24``; a recogniser returns ``3.015.24`` (
 read as a point), ``14:04`` or ``14,04`` (the point read as a colon or a comma).  Such a
 reading is repaired only where the column's own printing confirms it: the column's other
 amounts show how many decimals it prints, and groups of exactly three digits show
-thousands.  Anything else (``.74.12``, a digit lost) is left unparsed for an operator or
+thousands; marks a speck left before or after an amount of the column's format are dropped.
+Anything else (``.74.12``, a digit lost) is left unparsed for an operator or
 for the arithmetic to settle (pipeline.check.validate tries a lost or added point).
 """
 
@@ -17,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from pipeline.text import parse_decimal
+from pipeline.text import parse_decimal, strip_stray_marks
 
 # Separators a recogniser returns for a printed comma or point between digits.
 _SEPARATORS = ",，.．:：;；·"
@@ -56,6 +57,21 @@ def column_format(texts: Iterable[str]) -> NumberFormat:
     return NumberFormat(decimals=decimals if seen >= 2 else None)
 
 
+def _without_speck_marks(text: str) -> Decimal | None:
+    """The amount left when the marks a speck was read as are taken off its ends (". 0.35",
+    "。,75.17"); None unless each run of marks is set off by a space or holds a mark no separator
+    is misread as: ".74.12" may be 3,074.12 with digits lost, and stays unread."""
+    core = strip_stray_marks(text)
+    if not core or core == text.strip():
+        return None
+    start = text.index(core)
+    before, after = text[:start], text[start + len(core):]
+    for marks, spaced in ((before, before[-1:].isspace()), (after, after[:1].isspace())):
+        if marks.strip() and not spaced and all(ch in _SEPARATORS for ch in marks.strip()):
+            return None
+    return parse_decimal(core)
+
+
 def read_amount(text: str, column: NumberFormat) -> AmountReading:
     """The amount a cell prints: as read when that parses, else through the column's format when
     the misreading is unambiguous (separators at the places the format puts them)."""
@@ -64,6 +80,9 @@ def read_amount(text: str, column: NumberFormat) -> AmountReading:
         return AmountReading(value, repaired=False)
     if not column.decimals:
         return AmountReading(None, repaired=False)
+    unmarked = _without_speck_marks(text)
+    if unmarked is not None and decimals_of(unmarked) == column.decimals:
+        return AmountReading(unmarked, repaired=True)
     key = _SPACES.sub("", unicodedata.normalize("NFKC", text))
     if not key or not key[0].isdigit() or not key[-1].isdigit():
         return AmountReading(None, repaired=False)

@@ -22,9 +22,10 @@ from pipeline.interpret.templates import (
     TemplateColumn,
     depth,
     fit_header,
-    printed_year,
+    table_year,
     template_path,
     templates,
+    with_year,
 )
 from pipeline.interpret.columns import column_key
 from pipeline.text import normalize
@@ -222,16 +223,23 @@ def _fitted(kind: TableKind, table: PageTable, layout: TableLayout,
                   fit.score, fit.extra, len(fit.missing))
         return table, layout, TableQuality(header_fit=fit.score, fits=False)
     grid = table.grid
-    year = printed_year([title, *(c.text for c in grid.cells if c.row < layout.header_rows)])
+    year = table_year(title, [c.text for c in grid.cells if c.row < layout.header_rows])
     above = [normalize(p.text) for p in table.context]
     paths = list(layout.column_paths)
     renamed = 0
     for col, matched in enumerate(fit.matched):
-        if matched is not None and _to_canonical(grid, layout, col, paths[col], fit.template[matched], above):
-            named = template_path(fit.template[matched], year, paths[col])
-            if named != paths[col]:
-                log.debug("column %d of %s: %r named %r by the template", col, kind, paths[col], named)
-                paths[col], renamed = named, renamed + 1
+        if matched is None:
+            continue
+        column = fit.template[matched]
+        if _to_canonical(grid, layout, col, paths[col], column, above):
+            named = template_path(column, year, paths[col])
+        else:
+            # Kept as printed, but every dated column of a ledger prints the table's one year: a
+            # header cell under a dot screen read 2026 where the title prints 2025.
+            named = with_year(paths[col], year) if "{year}" in column.path else paths[col]
+        if named != paths[col]:
+            log.debug("column %d of %s: %r named %r by the template", col, kind, paths[col], named)
+            paths[col], renamed = named, renamed + 1
     if renamed:
         layout = relaid(grid, layout, tuple(paths))
     return table, layout, TableQuality(header_fit=fit.score, fits=True, renamed=renamed)

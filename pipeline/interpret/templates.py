@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -134,13 +135,14 @@ def depth(template: tuple[TemplateColumn, ...]) -> int:
     return max(column.path.count("/") + 1 for column in template)
 
 
-def printed_year(texts: list[str]) -> str | None:
-    """The year the header (or the title above it) prints, for naming a column by the template."""
-    for text in texts:
-        found = _YEAR.search(text)
-        if found:
-            return found.group()
-    return None
+def table_year(title: str, header_texts: list[str]) -> str | None:
+    """The year a table prints, for naming its columns by the template: the title's, else the one
+    most of its header cells print (one cell under a dot screen may read 2026 for 2025)."""
+    found = _YEAR.search(title)
+    if found:
+        return found.group()
+    years = Counter(m.group() for text in header_texts if (m := _YEAR.search(text)))
+    return years.most_common(1)[0][0] if years else None
 
 
 def template_path(column: TemplateColumn, year: str | None, printed: str) -> str:
@@ -151,3 +153,8 @@ def template_path(column: TemplateColumn, year: str | None, printed: str) -> str
     if year is None:
         return printed
     return column.path.replace("{year}", year)
+
+
+def with_year(printed: str, year: str | None) -> str:
+    """A printed path with the year it prints replaced by ``year`` (unchanged without one)."""
+    return printed if year is None else _YEAR.sub(year, printed)

@@ -42,3 +42,18 @@ def test_without_a_known_format_nothing_is_repaired() -> None:
 def test_thousands_only_between_groups_of_three() -> None:
     reading = read_amount("3,015.24", TWO)
     assert reading.value == Decimal("3015.24") and not reading.repaired
+
+
+@pytest.mark.parametrize(("read", "value"), [
+    (". 0.35", "0.35"),  # a speck before the amount, a space between
+    ("。,75.17", "75.17"),  # a full stop is no misread separator
+    ("12.40 .", "12.40"),
+])
+def test_marks_a_speck_left_at_an_end_are_dropped_where_the_format_confirms_the_rest(read: str, value: str) -> None:
+    reading = read_amount(read, TWO)
+    assert reading.value == Decimal(value) and reading.repaired  # doubted until an identity confirms it
+
+
+@pytest.mark.parametrize("read", [",75.17", "12.40.", " .0.35", ". 0.3"])
+def test_a_mark_that_may_be_a_separator_or_another_format_keeps_a_speck_s_reading_unread(read: str) -> None:
+    assert read_amount(read, TWO).value is None

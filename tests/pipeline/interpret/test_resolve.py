@@ -208,3 +208,12 @@ def test_a_header_row_lost_above_the_grid_is_restored_from_the_lines_read_there(
     # Without those lines the one-level print is the printer's and is kept.
     (plain,) = resolve_tables([page(1, (context[:2], make_grid(lower + ROWS_1)))], THRESHOLD)
     assert plain.layout is not None and plain.layout.column_paths[2] == "合计"
+
+
+def test_a_dated_column_misread_under_the_title_s_year_takes_the_title_s_year() -> None:
+    # Three 2025 columns; a dot screen made the middle one read 2026, its words kept as printed.
+    rows = [[("科目编码", 2, 1), ("科目名称", 2, 1), ("2025年预算数", 1, 1), ("2026年预算数", 1, 1), ("2025年预算数", 1, 1)],
+            ["合计", "基本支出", "项目支出"], ["201", "一般公共服务支出", "100.00", "60.00", "40.00"]]
+    (table,) = resolve_tables([page(1, (["2025年预算支出总表"], make_grid(rows)))], 70.0)
+    assert table.quality.fits
+    assert table.layout.column_paths[2:] == ("2025年预算数/合计", "2025年预算数/基本支出", "2025年预算数/项目支出")

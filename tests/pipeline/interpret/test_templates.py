@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from models import TableKind
-from pipeline.interpret.templates import fit_header, printed_year, template_path, templates
+from pipeline.interpret.templates import fit_header, table_year, template_path, templates, with_year
 
 EXPENDITURE = ("项目/科目编码", "项目/科目名称", "2025年预算数/合计", "2025年预算数/基本支出", "2025年预算数/项目支出")
 
@@ -41,6 +41,13 @@ def test_another_kind_s_header_does_not_fit() -> None:
 
 def test_a_template_column_takes_the_printed_year_or_keeps_the_printing() -> None:
     column = templates()[TableKind.EXPENDITURE_SUMMARY][3]
-    assert printed_year(["2026年预算支出总表"]) == "2026"
+    assert table_year("2026年预算支出总表", []) == "2026"
     assert template_path(column, "2026", "乱码") == "2026年预算数/基本支出"
     assert template_path(column, None, "乱码") == "乱码"  # no year read: nothing invented
+
+
+def test_a_table_s_year_is_its_title_s_else_the_one_most_of_its_header_prints() -> None:
+    assert table_year("某局2025年一般公共预算支出表", ["2026年预算数"]) == "2025"  # a header cell misread
+    assert table_year("", ["2025年预算数", "2026年预算数", "2025年预算数"]) == "2025"
+    assert table_year("", ["合计"]) is None
+    assert with_year("2026预算数/人员经费", "2025") == "2025预算数/人员经费"  # the printer's spelling kept
