@@ -15,7 +15,7 @@ Identities come from the tables' own structure, never from a sample:
 
 A failing identity marks its cells for review.  Failures that share a cell are
 looked at together: when they pin one cell and exactly one OCR-plausible reading
-of it (one digit changed, a decimal point lost or added) satisfies every identity
+of it (one digit changed, a decimal point lost or added, a rule's trace read as a 1) satisfies every identity
 it takes part in, the cell is corrected (``raw`` kept, reason
 ``corrected_by_arithmetic``).  Failures elsewhere in the document do not stand
 in the way.  A difference of exactly one
@@ -293,7 +293,9 @@ def _form_identities(drafts: list[DraftFact], logical_table: dict[int, int]) -> 
     printings: dict[tuple[int, tuple[str, ...]], list[CellId]] = defaultdict(list)
     for d in drafts:
         if d.kind in FORM_KINDS and d.value_kind == "number" and d.labels:
-            columns[(d.table_index, d.col)].append(d)
+            # By the column the amount ends in: an amount read out of a cell that a lost rule merged
+            # with its key (市县（区）财政资金 | 55,800,000) stands, right-aligned, in the value column.
+            columns[(d.table_index, d.col + d.col_span - 1)].append(d)
             if d.labels[0] in totals:
                 printings[(logical_table.get(d.table_index, d.table_index), d.labels)].append(_cell(d))
     identities = []
@@ -411,7 +413,8 @@ def _needed_value(identity: Identity, cell: CellId, numbers: dict[CellId, Decima
 
 
 def _plausible_misread(raw: str, value: Decimal) -> bool:
-    """One digit changed, or a decimal point lost or added, turns ``raw`` into ``value``."""
+    """One digit changed, a decimal point lost or added, or a ruling line's trace beside the amount
+    read as a 1 (a lost rule merged the cell with its neighbour) turns ``raw`` into ``value``."""
     printed = "".join(ch for ch in normalize(raw) if ch.isdigit() or ch == ".")
     target = format(value, "f")
     if "." in printed and "." in target:
@@ -419,5 +422,7 @@ def _plausible_misread(raw: str, value: Decimal) -> bool:
         decimals = len(printed.split(".", 1)[1])
         target = format(value.quantize(Decimal(1).scaleb(-decimals)), "f")
     if len(printed) == len(target) and sum(a != b for a, b in zip(printed, target)) == 1:
+        return True
+    if printed in ("1" + target, target + "1"):
         return True
     return printed.replace(".", "") == target.replace(".", "") and printed != target

@@ -76,6 +76,13 @@ def test_a_corrected_cell_is_vouched_for_by_its_other_identities() -> None:
     assert cells[(3, 3)].value == "60.00" and cells[(3, 3)].checks_passed >= 1
 
 
+def test_a_rule_s_trace_read_as_a_leading_1_is_corrected_where_the_identities_pin_it() -> None:
+    rows = list(CONSISTENT)
+    rows[3] = ("2011301", "行政运行", "60.00", "160.00", "")  # the lost rule beside 60.00 read as a 1
+    cell = _by_cell(validate(_table(rows), {0: 0}))[(3, 3)]
+    assert (cell.value, cell.raw) == ("60.00", "160.00") and "corrected_by_arithmetic" in cell.reasons
+
+
 def test_nothing_is_invented_when_the_constraints_do_not_pin_one_cell() -> None:
     # One row, no hierarchy: the total, either part, each one digit away from balancing it.
     outcome = validate(_table([(None, "合计", "100.50", "60.00", "50.50")]), {0: 0})

@@ -270,6 +270,18 @@ def test_a_single_misread_digit_against_a_confirmed_total_is_corrected(
     assert sorted(t.checks_passed for t in totals) == [1, 2]
 
 
+def test_an_amount_read_out_of_a_cell_merged_with_its_key_is_checked_in_its_value_column() -> None:
+    # The rule between 省级财政资金 and its amount was lost: one cell, its trace read as a 1 (600 -> 1600).
+    grid = make_grid(5, [
+        [C("项目资金（元）", rs=3), "实施期资金总额", "9000", "年度资金总额", "100"],
+        ["中央财政资金", "8400", "中央财政资金", "100"],
+        [C("省级财政资金1600", cs=2), "省级财政资金", "0"],
+    ])
+    facts = checked(form_facts_for_document([make_table(grid, TableKind.PERFORMANCE_PROJECT, 0)]))
+    (merged,) = [f for f in facts if f.value == "1600"]
+    assert merged.labels == ("省级财政资金",) and "row_sum_mismatch" in merged.reasons and not merged.checks_passed
+
+
 def test_a_sum_that_no_single_digit_explains_goes_to_review() -> None:
     facts = project_money("123", "456")
     by_column = {(f.labels[0], f.col): f for f in facts}
