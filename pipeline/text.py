@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Protocol
 
-__all__ = ["RULE_TRACES", "STRAY_MARKS", "collapse_doubled", "confusion_key", "normalize", "one_final_mark", "only_stray_marks",
+__all__ = ["COLUMN_LINE_TRACES", "RULE_TRACES", "STRAY_MARKS", "collapse_doubled", "confusion_key", "normalize", "one_final_mark", "only_stray_marks",
            "parse_decimal", "strip_enumeration", "strip_stray_marks", "to_simplified"]
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -27,6 +27,9 @@ _WHITESPACE = re.compile(r"\s+")
 STRAY_MARKS = ".。,，、·・．:：;；'`´•●∙◦˙"
 # What the end of a ruling line or a speck beside a code or caption is read as (-21008, -栏次).
 RULE_TRACES = "-—–_~"
+# What a piece of a column line inside a cell is read as: a stroke (a merged cell's lost rule, a
+# dropout's remnant of a cell's own border).
+COLUMN_LINE_TRACES = "1lI|丨!"
 _TRAILING_MARKS = re.compile(f"([{re.escape(STRAY_MARKS)}])[{re.escape(STRAY_MARKS)}\\s]+$")
 
 

@@ -19,7 +19,7 @@ from rapidfuzz import fuzz, process
 
 from models import Grid, GridCell
 from pipeline.code_syntax import FUNCTIONAL_CODE, is_code
-from pipeline.text import RULE_TRACES, confusion_key, normalize, parse_decimal, strip_enumeration, strip_stray_marks
+from pipeline.text import COLUMN_LINE_TRACES, RULE_TRACES, confusion_key, normalize, parse_decimal, strip_enumeration, strip_stray_marks
 
 _YEAR_HEADER = re.compile(r"^(\d{4})(年?)(合计|预算数|财政拨款)?$")
 # Header terms whose column holds row labels (names), not amounts.
@@ -219,7 +219,7 @@ def column_paths(grid: Grid, header_rows: int, number_rows: tuple[int, ...]) -> 
 
 
 # What a lost column line leaves between the two headers it separated: a trace read as a stroke.
-_LINE_TRACE = frozenset("1lI|丨!")
+_LINE_TRACE = frozenset(COLUMN_LINE_TRACES)
 
 
 def _header_over(cell: GridCell, col: int) -> str:

@@ -34,7 +34,7 @@ from pipeline.interpret.forms.vocabulary import (
     vocabulary,
 )
 from pipeline.interpret.resolve import ResolvedTable
-from pipeline.text import normalize, only_stray_marks, parse_decimal
+from pipeline.text import COLUMN_LINE_TRACES, normalize, only_stray_marks, parse_decimal
 
 _GROUP_DIGITS = 3  # digits between thousands separators
 _DEFAULT_UNIT = "元"  # RECORDS.md: money in a form is in 元 unless the form says otherwise
@@ -197,8 +197,11 @@ def pair_facts(place: Place, row: int, reads: Sequence[CellRead], state: FormSta
     last_value: tuple[CellRead, CellRead] | None = None  # the last (key, value) pair read on the row
     for position, read in enumerate(reads):
         if read.role in KEY_ROLES:
-            if read.inline and read.new:
-                facts.append(_pair_fact(place, read, read.cell, read.inline, in_money_section, state))
+            # A value cut from its key's cell (所属预算单位数。1个: the rule between them lost) keeps
+            # the speck or colon read between the two; the value proper begins with no mark.
+            inline = _value_text(read.inline, read)
+            if inline and read.new:
+                facts.append(_pair_fact(place, read, read.cell, inline, in_money_section, state))
                 pending = None
             else:
                 pending = read
@@ -207,11 +210,12 @@ def pair_facts(place: Place, row: int, reads: Sequence[CellRead], state: FormSta
             pending = None
             continue
         if pending is not None:
-            value = _LEADING_COLON.sub("", read.text)  # the key's colon read into the value cell
+            value = _value_text(_LEADING_COLON.sub("", read.text), pending)  # the key's colon read into the value cell
             if read.new and value:
                 facts.append(_pair_fact(place, pending, read.cell, value, in_money_section, state))
                 last_value = (pending, read)
-            pending = None
+            if value or read.cell is not pending.cell:
+                pending = None  # a trace read after the key in its own cell leaves it waiting for its value
         elif last_value is not None and _is_split_tail(read, last_value[1], reads[position + 1:]):
             key, head = last_value
             facts[-1] = _joined_fact(place, (head, read), (key_label(key),), "", facts[-1].reasons, state)
@@ -219,6 +223,15 @@ def pair_facts(place: Place, row: int, reads: Sequence[CellRead], state: FormSta
         elif _looks_like_unmatched_key(read, reads[position + 1:]):
             pending = read
     return facts
+
+
+def _value_text(text: str, key: CellRead) -> str:
+    """A key's value as printed: no speck mark before it, and nothing at all where a worded key's
+    "value" is a lone stroke (联系电话 | 1: a piece of the rule after it, the cell left blank)."""
+    text = clean_text(text)
+    if key.role not in MONEY_ROLES and text and all(ch in COLUMN_LINE_TRACES for ch in text):
+        return ""
+    return text
 
 
 def _is_split_tail(read: CellRead, head: CellRead, rest: Sequence[CellRead]) -> bool:

@@ -270,6 +270,25 @@ def test_a_single_misread_digit_against_a_confirmed_total_is_corrected(
     assert sorted(t.checks_passed for t in totals) == [1, 2]
 
 
+def test_a_value_cut_from_its_key_s_cell_begins_with_no_speck_mark() -> None:
+    # The rules between keys and values lost: a speck between the two read as 。 or ：.
+    grid = make_grid(4, [["部门名称", C("029-某县教育局（部门）", cs=3)],
+                         [C("所属预算单位数。1个", cs=2), C("实际在职人员总数：。63人", cs=2)]])
+    facts = form_facts_for_document([make_table(grid, TableKind.PERFORMANCE_OVERALL, 0)])
+    assert values(facts, ("所属预算单位数",)) == ["1个"]
+    assert values(facts, ("实际在职人员总数",)) == ["63人"]
+
+
+def test_a_lone_stroke_after_a_worded_key_is_a_rule_s_trace_not_its_value() -> None:
+    # A dropout left pieces of the rules: one read after 项目属性 in its own cell, one as the whole
+    # of the blank 联系电话 cell.
+    grid = make_grid(4, [["项目名称", C("某项目", cs=3)], ["项目属性1", C("经常性项目", cs=3)],
+                         ["联系电话", "1", "填报日期", "2025-03-05"]])
+    facts = form_facts_for_document([make_table(grid, TableKind.PERFORMANCE_PROJECT, 0)])
+    assert values(facts, ("项目属性",)) == ["经常性项目"]
+    assert values(facts, ("联系电话",)) == [] and values(facts, ("填报日期",)) == ["2025-03-05"]
+
+
 def test_an_amount_read_out_of_a_cell_merged_with_its_key_is_checked_in_its_value_column() -> None:
     # The rule between 省级财政资金 and its amount was lost: one cell, its trace read as a 1 (600 -> 1600).
     grid = make_grid(5, [
