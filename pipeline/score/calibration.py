@@ -48,6 +48,7 @@ FEATURES = (
     # the best word on how its text reads (a fax's misread words sit beside its misread figures).
     "text_document_failed_share",
 )
+_DOCUMENT_SHARES = [FEATURES.index("document_failed_share"), FEATURES.index("text_document_failed_share")]
 # Ems of unexplained ink beyond this count as fully unexplained (a dropped glyph is ~1).
 _INK_CAP_EMS = 1.5
 
@@ -67,7 +68,12 @@ class ConfidenceModel:
         return draft.table.document_failed_share <= self.document_failed_max
 
     def probability(self, draft: DraftFact) -> float:
-        z = float(np.dot(self.weights, features(draft)))
+        x = features(draft)
+        # Beyond the documents it was fitted on a linear term runs on without end (a fax's share of
+        # broken identities made its facts' confidence far lower than their accuracy): the document's
+        # shares are taken at the edge of what the model has seen.
+        x[_DOCUMENT_SHARES] = np.minimum(x[_DOCUMENT_SHARES], self.document_failed_max)
+        z = float(np.dot(self.weights, x))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 

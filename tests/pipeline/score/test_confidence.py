@@ -160,6 +160,17 @@ def test_a_scan_read_worse_than_any_the_model_was_fitted_on_is_not_taken_on_its_
     assert finish(fine, DOC, ACCEPT, model=model).status == "accepted"
 
 
+def test_the_document_s_share_of_broken_identities_counts_no_further_than_the_model_has_seen() -> None:
+    from models import TableSignals
+    from pipeline.score.calibration import FEATURES, ConfidenceModel
+
+    weights = tuple(-4.0 if name == "document_failed_share" else 2.0 if name == "bias" else 0.0 for name in FEATURES)
+    model = ConfidenceModel(weights=weights, fitted_on=("x",), checked_on=("y",), note="test", document_failed_max=0.25)
+    at_edge, beyond = (model.probability(replace(DRAFT, table=TableSignals(document_failed_share=share)))
+                       for share in (0.25, 0.9))
+    assert at_edge == beyond and at_edge < model.probability(replace(DRAFT, table=TableSignals(document_failed_share=0.1)))
+
+
 def test_a_bare_comparison_sign_in_a_form_is_doubted() -> None:
     from pipeline.interpret.facts import with_comparison_sign_reasons
     from pipeline.read.textcells import READ_BY as TEXT_LAYER
