@@ -45,6 +45,15 @@ def fix_mmap_threshold() -> bool:
     return bool(libc.mallopt(_M_MMAP_THRESHOLD, _WORKER_MALLOC_MMAP_THRESHOLD))
 
 
+def release_free_memory() -> None:
+    """Give the memory freed inside glibc's heap back to the system (malloc_trim): between pages a
+    worker otherwise keeps the last page's images' pages (~330 MB -> ~240 MB held after a harsh page)."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass  # no glibc: nothing to trim
+
+
 def default_workers() -> int:
     """Worker processes for this machine: one per core the process may use, none on one core."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
@@ -89,6 +98,8 @@ def _read(ref: PageRef, settings: Settings) -> PageResult | PageFailure:
                             partial(kept_by_reader, folder=page_image_folder(settings.data_dir)))
     except YusuanError as exc:  # the input's fault: recorded, not retried (as in the page task)
         return PageFailure(page=ref.number, category=str(exc.code), message=exc.message)
+    finally:
+        release_free_memory()
 
 
 def _key(ref: PageRef, settings: Settings) -> tuple[str, int, str]:

@@ -17,9 +17,10 @@ from pipeline.ocr.base import MIN_LINE_SIDE_PX, LineReading, OcrEngineError
 # widest line of its batch, but never to less than this width (pixels; RapidOCR's rec_img_shape).
 _REC_HEIGHT_PX = 48
 _REC_MIN_WIDTH_PX = 320
-# Most padded pixel columns one recogniser call holds (about 32 lines of the narrowest width):
-# larger batches gain nothing measurable and hold more memory.
-_BATCH_COLUMNS = 32 * _REC_MIN_WIDTH_PX
+# Most padded pixel columns one recogniser call holds (about 4 lines of the narrowest width).  The
+# call's activations grow with it: at 32 lines a worker peaked at ~590 MB inside onnxruntime, at 4
+# at ~350 MB, in the same time or less (8 harsh sample pages read in one process, 31-36 s either way).
+_BATCH_COLUMNS = 4 * _REC_MIN_WIDTH_PX
 
 
 def check_rapidocr() -> None:
