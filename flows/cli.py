@@ -34,7 +34,7 @@ from pipeline.errors import (
     UsageError,
     exit_status,
 )
-from pipeline.settings import Settings
+from pipeline.settings import DEFAULT_ACCEPT_THRESHOLD, Settings
 from review.cli import review_app
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Scanned budget disclosures in, structured records out.")
@@ -218,7 +218,7 @@ def ingest(
     no_db: Annotated[bool, typer.Option("--no-db", help="Write the JSONL files only.")] = False,
     dask: Annotated[Optional[str], typer.Option("--dask", help=DASK_HELP + " (YUSUAN_DASK)")] = None,
     cross_check: Annotated[Optional[bool], typer.Option("--cross-check/--no-cross-check", help=CROSS_CHECK_HELP)] = None,
-    accept_threshold: Annotated[Optional[float], typer.Option("--accept-threshold", help="Facts below this confidence go to review (YUSUAN_ACCEPT_THRESHOLD; default 0.9).")] = None,
+    accept_threshold: Annotated[Optional[float], typer.Option("--accept-threshold", help=f"Facts below this confidence go to review (YUSUAN_ACCEPT_THRESHOLD; default {DEFAULT_ACCEPT_THRESHOLD:g}).")] = None,
     debug_dir: Annotated[Optional[Path], typer.Option("--debug-dir", help=DEBUG_DIR_HELP)] = None,
     config_file: Annotated[Optional[Path], typer.Option("--config", help=CONFIG_HELP)] = None,
     json_out: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,

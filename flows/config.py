@@ -24,6 +24,7 @@ from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
 from pipeline.errors import UsageError
+from pipeline.settings import DEFAULT_ACCEPT_THRESHOLD
 
 DEFAULT_CONFIG_FILE = Path("yusuan.toml")
 CONFIG_ENV = "YUSUAN_CONFIG"
@@ -45,7 +46,7 @@ class RunConfig(BaseSettings):
     dask: str | None = None
     cross_check: bool = True
     # Facts at or above this confidence are accepted, the rest go to review.
-    accept_threshold: float = Field(default=0.95, ge=0, le=1)
+    accept_threshold: float = Field(default=DEFAULT_ACCEPT_THRESHOLD, ge=0, le=1)
     # Seconds a page's rendering may take before the page is given up (a hostile or broken page).
     page_timeout: float = Field(default=120.0, gt=0)
     # Seconds to wait for Prefect's temporary API server, per attempt, and the attempts.

@@ -37,6 +37,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from pipeline.check.catalog import load_default
 from pipeline.output.pages import page_image_folder, page_image_path
 from pipeline.output.store import open_store
+from pipeline.settings import DEFAULT_ACCEPT_THRESHOLD
 from pipeline.output.store.reviews import (
     Decision,
     InvalidDecision,
@@ -70,7 +71,7 @@ class ReviewConfig:
     # Set behind TLS: the cookies then travel only over HTTPS.
     secure_cookie: bool = False
     session_hours: float = 12.0
-    accept_threshold: float = 0.9
+    accept_threshold: float = DEFAULT_ACCEPT_THRESHOLD
 
 
 class _SecurityHeaders:

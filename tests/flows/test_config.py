@@ -8,6 +8,7 @@ import pytest
 
 from flows.config import check_database_url, load_config
 from pipeline.errors import UsageError
+from pipeline.settings import DEFAULT_ACCEPT_THRESHOLD
 
 
 @pytest.fixture(autouse=True)
@@ -20,7 +21,7 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 def test_defaults() -> None:
     config = load_config()
-    assert (config.engine, config.dpi, config.accept_threshold, config.db) == ("rapidocr", 200, 0.95, None)
+    assert (config.engine, config.dpi, config.accept_threshold, config.db) == ("rapidocr", 200, DEFAULT_ACCEPT_THRESHOLD, None)
     assert config.database_url() == "sqlite:///data/yusuan.sqlite"
 
 

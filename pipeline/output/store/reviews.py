@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from models import OPERATOR_REASONS, Fact, ReviewReason
 from pipeline.output.store.schema import DocumentRow, FactRow, LabelAliasRow, ReviewEventRow
+from pipeline.settings import DEFAULT_ACCEPT_THRESHOLD
 
 Action = Literal["accept", "correct", "reject"]
 # What each decision leaves on the fact: facts.review_state, and the reason exports show.
@@ -42,7 +43,6 @@ REVIEWABLE = ("value", "code", "labels", "first_label", "amount", "status", "rea
               "broken_identities", "review_state", "reviewed_by", "reviewed_at")
 # Who carries a decision over to a re-read file.
 INGEST_ACTOR = "ingest"
-DEFAULT_ACCEPT_THRESHOLD = 0.9
 
 
 @dataclass(frozen=True, slots=True)
