@@ -62,6 +62,9 @@ class ConfidenceModel:
     # The largest share of a document's numbers breaking their identities among the documents it was
     # fitted on: beyond it the model extrapolates, and pipeline.score.confidence does not take its word.
     document_failed_max: float = 1.0
+    # The accept threshold chosen with these weights (scripts/lolo.py): the lowest at which every look
+    # it was fitted on accepts at least 0.995 right facts, scored by models fitted without that look.
+    accept_threshold: float | None = None
 
     def knows_documents_like(self, draft: DraftFact) -> bool:
         """Whether the fact's document reads no worse than every document the model was fitted on."""
@@ -126,7 +129,7 @@ def fit(x: np.ndarray, y: np.ndarray, l2: float = 1.0, iterations: int = 50) -> 
 def to_json(model: ConfidenceModel) -> str:
     return json.dumps({"features": list(FEATURES), "weights": list(model.weights), "fitted_on": list(model.fitted_on),
                        "checked_on": list(model.checked_on), "document_failed_max": model.document_failed_max,
-                       "note": model.note}, ensure_ascii=False, indent=2)
+                       "accept_threshold": model.accept_threshold, "note": model.note}, ensure_ascii=False, indent=2)
 
 
 @cache
@@ -140,4 +143,5 @@ def packaged_model() -> ConfidenceModel | None:
         return None  # fitted for another feature set: refit rather than guess
     return ConfidenceModel(weights=tuple(raw["weights"]), fitted_on=tuple(raw["fitted_on"]),
                            checked_on=tuple(raw["checked_on"]), note=raw["note"],
-                           document_failed_max=float(raw.get("document_failed_max", 1.0)))
+                           document_failed_max=float(raw.get("document_failed_max", 1.0)),
+                           accept_threshold=raw.get("accept_threshold"))

@@ -16,7 +16,7 @@ DOC = DocumentIdentity(sha256="a" * 64, source="budget.pdf")
 DRAFT = DraftFact(
     table_index=0, kind=TableKind.GENERAL_BUDGET_EXPENDITURE, page=3, row=4, col=2, code="2010101",
     code_source="printed", labels=("行政运行",), raw_labels=("行政运行",), column="2025年预算数/合计",
-    value="1030.50", value_kind="number", unit="万元", raw="1,030.50", evidence=Evidence(ocr_confidence=0.97),
+    value="1030.50", value_kind="number", unit="万元", raw="1,030.50", evidence=Evidence(ocr_confidence=0.99),
     bbox=BBox(0.1, 0.2, 0.3, 0.25), reasons=(),
 )
 
@@ -30,7 +30,7 @@ def no_model(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_clean_confident_fact_is_accepted(no_model: None) -> None:
     fact = finish(DRAFT, DOC, ACCEPT)
     assert isinstance(fact, Fact)
-    assert (fact.status, fact.reasons, fact.confidence) == ("accepted", [], 0.97)
+    assert (fact.status, fact.reasons, fact.confidence) == ("accepted", [], 0.99)
     assert (fact.document, fact.source, fact.page, fact.table) == ("a" * 64, "budget.pdf", 3, TableKind.GENERAL_BUDGET_EXPENDITURE)
     assert (fact.code, fact.labels, fact.column, fact.value, fact.kind, fact.unit, fact.raw) == (
         "2010101", ["行政运行"], "2025年预算数/合计", "1030.50", "number", "万元", "1,030.50")
@@ -92,6 +92,20 @@ def test_the_shipped_model_says_where_it_was_fitted_and_checked() -> None:
     model = packaged_model()
     assert model is not None and model.fitted_on and model.checked_on
     assert not set(model.fitted_on) & set(model.checked_on)
+
+
+def test_every_default_accept_threshold_is_the_one_chosen_with_the_shipped_model() -> None:
+    # One number, chosen with the weights it applies to: ingest, the review app and re-validation
+    # after an operator's decision must not judge the same fact by different bars.
+    from flows.config import RunConfig
+    from pipeline.score.calibration import packaged_model
+    from pipeline.settings import DEFAULT_ACCEPT_THRESHOLD
+    from review.app import ReviewConfig
+
+    model = packaged_model()
+    assert model is not None and model.accept_threshold == DEFAULT_ACCEPT_THRESHOLD
+    assert Settings().accept_threshold == ReviewConfig(db_url="sqlite://").accept_threshold == DEFAULT_ACCEPT_THRESHOLD
+    assert RunConfig.model_fields["accept_threshold"].default == DEFAULT_ACCEPT_THRESHOLD
 
 
 def test_more_identities_satisfied_means_more_confidence() -> None:
