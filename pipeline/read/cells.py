@@ -11,6 +11,7 @@ import numpy as np
 from models import BBox, Evidence, Grid, GridCell
 from pipeline.read.crosscheck import CrossCheck, agreement
 from pipeline.read.inkwidth import em_width, unexplained_ems, unread_marks
+from pipeline.read.signs import with_comparison_bar
 from pipeline.ocr.base import LineReading, OcrEngine
 from pipeline.read.textlines import LineCrop, crop, find_lines_in_box
 
@@ -52,6 +53,9 @@ def read_grid(grid: Grid, gray: np.ndarray, text_ink: np.ndarray, char_height: f
                  for cell_crops in crops_by_cell for k in range(len(cell_crops))]
     readings, wide_images = _with_commas_restored(engine.read_lines(images), crops, continued, gray,
                                                   text_ink, char_height, engine)
+    # A ≥ or ≤ whose thin bar the engine missed reads as > or <: the ink says which (pipeline.read.signs).
+    readings = [replace(reading, text=with_comparison_bar(reading.text, image, char_height))
+                for reading, image in zip(readings, images)]
     # The cross-check reads what the primary engine's text now rests on.
     lines = [_Line(crop, wide_images.get(i, image), reading)
              for i, (crop, image, reading) in enumerate(zip(crops, images, readings))]
