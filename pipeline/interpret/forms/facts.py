@@ -209,6 +209,8 @@ def pair_facts(place: Place, row: int, reads: Sequence[CellRead], state: FormSta
         if read.role is not None:  # layout and header words separate pairs
             pending = None
             continue
+        if pending is not None and _is_key_tail(pending, read):
+            continue  # the rest of the key, cut off by a line the grid drew through it: the value comes next
         if pending is not None:
             value = _value_text(_LEADING_COLON.sub("", read.text), pending)  # the key's colon read into the value cell
             if read.new and value:
@@ -223,6 +225,14 @@ def pair_facts(place: Place, row: int, reads: Sequence[CellRead], state: FormSta
         elif _looks_like_unmatched_key(read, reads[position + 1:]):
             pending = read
     return facts
+
+
+def _is_key_tail(key: CellRead, read: CellRead) -> bool:
+    """Whether ``read`` is the end of the key's own words in a cell of its own (主管部门 | 及代码)."""
+    if key.match is None or read.cell is key.cell:
+        return False
+    printed, canonical, tail = normalize(key.text), normalize(key.match.key), normalize(read.text)
+    return len(tail) >= 2 and printed != canonical and canonical.endswith(tail) and canonical.startswith(printed)
 
 
 def _value_text(text: str, key: CellRead) -> str:

@@ -289,6 +289,12 @@ def test_a_lone_stroke_after_a_worded_key_is_a_rule_s_trace_not_its_value() -> N
     assert values(facts, ("联系电话",)) == [] and values(facts, ("填报日期",)) == ["2025-03-05"]
 
 
+def test_a_key_cut_in_two_by_a_line_takes_the_value_after_its_tail() -> None:
+    grid = make_grid(4, [["项目名称", C("某项目", cs=3)], ["主管部门", "及代码", C("303-应县农业农村局（部门）", cs=2)]])
+    facts = form_facts_for_document([make_table(grid, TableKind.PERFORMANCE_PROJECT, 0)])
+    assert values(facts, ("主管部门及代码",)) == ["303-应县农业农村局（部门）"]
+
+
 def test_an_amount_read_out_of_a_cell_merged_with_its_key_is_checked_in_its_value_column() -> None:
     # The rule between 省级财政资金 and its amount was lost: one cell, its trace read as a 1 (600 -> 1600).
     grid = make_grid(5, [
