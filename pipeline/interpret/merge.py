@@ -43,6 +43,33 @@ def without_col_edge(grid: Grid, edge: int) -> Grid | None:
                    suspect_col_edges=suspects)
 
 
+def without_empty_columns(grid: Grid) -> Grid | None:
+    """The grid without the columns nothing is printed in, header or body (a scanner lid's dark
+    border or a margin between two rules taken for a column); None when it has none."""
+    empty = [col for col in range(grid.n_cols)
+             if not any(c.text.strip() for c in grid.cells if c.col <= col < c.col + c.col_span and c.col_span == 1)
+             and not any(c.text.strip() for c in grid.cells if c.col == col)]
+    if not empty or len(empty) == grid.n_cols:
+        return None
+    for col in sorted(empty, reverse=True):  # right to left: only columns right of it move
+        cells = []
+        for cell in grid.cells:
+            if cell.col == col and cell.col_span == 1:
+                continue
+            if cell.col > col:
+                cell = replace(cell, col=cell.col - 1)
+            elif cell.col + cell.col_span > col:
+                cell = replace(cell, col_span=cell.col_span - 1)
+            cells.append(cell)
+        # Its left line goes: the column's place joins its left neighbour's (the first column's is cut off).
+        col_edges = grid.col_edges[:col] + grid.col_edges[col + 1:]
+        shifted = (e - (e > col) for e in grid.suspect_col_edges if e != col)
+        suspects = tuple(e for e in shifted if 0 < e < len(col_edges) - 1)
+        grid = replace(grid, col_edges=col_edges, cells=tuple(sorted(cells, key=lambda c: (c.row, c.col))),
+                       suspect_col_edges=suspects)
+    return grid
+
+
 def without_streaks_through_numbers(grid: Grid) -> Grid:
     """The grid with each suspect column line that cuts a number in two taken out (the forms have
     no template to settle it; for the tables this runs before the template is tried)."""

@@ -16,7 +16,7 @@ from models import FORM_KINDS, Grid, PageResult, PageTable, TableKind, TextPhras
 from pipeline.code_syntax import CATALOG_CODE, clean_code
 from pipeline.interpret.classify import classify_by_signature, classify_title
 from pipeline.interpret.structure import TableLayout, analyse, relaid, rows_before_data, with_header_rows
-from pipeline.interpret.merge import without_col_edge, without_streaks_through_numbers
+from pipeline.interpret.merge import without_col_edge, without_empty_columns, without_streaks_through_numbers
 from pipeline.interpret.templates import (
     HeaderFit,
     TemplateColumn,
@@ -209,13 +209,16 @@ def _fitted(kind: TableKind, table: PageTable, layout: TableLayout,
     if not fit.one_to_one:
         # A header whose words are unreadable may look like data: then its rows are those before the data.
         header_rows = layout.header_rows or rows_before_data(table.grid, depth(template) + 1)
-        for edge in _doubtful_col_edges(table.grid, header_rows):
-            merged = without_col_edge(table.grid, edge)
+        # Columns nothing is printed in (a scanner lid's border), then one line at a time.
+        candidates = [("empty columns", without_empty_columns(table.grid))] + [
+            (f"column line {edge}", without_col_edge(table.grid, edge))
+            for edge in _doubtful_col_edges(table.grid, header_rows)]
+        for what, merged in candidates:
             if merged is None:
                 continue
             merged_layout, merged_fit = _header_fit(kind, merged, analyse(merged), template)
             if merged_fit.one_to_one:
-                log.debug("%s: column line %d was no rule (the grid fits its template without it)", kind, edge)
+                log.debug("%s: %s taken out (the grid fits its template without)", kind, what)
                 table, layout, fit = replace(table, grid=merged), merged_layout, merged_fit
                 break
     if not fit.one_to_one:

@@ -95,9 +95,10 @@ def test_a_grid_with_columns_its_kind_cannot_have_is_doubted() -> None:
     from models import ReviewReason
     from pipeline.interpret.facts import draft_facts
 
-    # Dot screens cut extra columns into the grid: seven where the national format prints five.
+    # Dot screens cut extra columns into the grid, seven where the national format prints five, and
+    # the dots in them read as marks: no column is empty, none can be told for a trace.
     grid = make_grid([[("科目编码", 2, 1), ("科目名称", 2, 1), ("2025年预算数", 1, 5)], ["合计", "", "基本支出", "", "项目支出"],
-                      ["201", "一般公共服务支出", "100.00", "", "60.00", "", "40.00"]])
+                      ["201", "一般公共服务支出", "100.00", "3", "60.00", "7", "40.00"]])
     (table,) = resolve_tables([page(1, (["2025年预算支出总表"], grid))], 70.0)
     assert not table.quality.fits
     facts = draft_facts(0, table)
@@ -155,8 +156,17 @@ def test_a_repeated_header_continues_though_the_grid_gained_a_column_at_its_edge
         page(2, ([], make_grid(GBE_HEADER + ROWS_2))),
     ]
     first, second = resolve_tables(pages, THRESHOLD)
-    assert first.table.grid.n_cols == 6 and second.table.grid.n_cols == 5
+    # The empty column is no column of the national format: taken out, the first page fits its template.
+    assert first.table.grid.n_cols == 5 and first.quality.fits and second.table.grid.n_cols == 5
     assert (second.kind, second.continued) == (TableKind.GENERAL_BUDGET_EXPENDITURE, True)
+
+
+def test_columns_nothing_is_printed_in_are_taken_out_where_the_template_then_fits() -> None:
+    # A lid's dark border before the first column and a margin after the last, read as columns.
+    rows = [[("", 4, 1), *GBE_HEADER[0], ("", 4, 1)], GBE_HEADER[1], *ROWS_1[:2]]
+    (table,) = resolve_tables([page(1, (["2025年一般公共预算支出预算表"], make_grid(rows)))], THRESHOLD)
+    assert table.quality.fits and table.table.grid.n_cols == 5
+    assert table.layout.column_paths[0] == "科目编码" and table.table.grid.cell_at(2, 0).text == ROWS_1[0][0]
 
 
 def test_a_column_cut_off_from_the_header_cell_spanning_it_is_named_by_the_template() -> None:
