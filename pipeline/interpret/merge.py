@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from models import BBox, Grid, GridCell, combine
-from pipeline.text import parse_decimal
+from pipeline.text import COLUMN_LINE_TRACES, RULE_TRACES, STRAY_MARKS, parse_decimal
 
 
 def without_col_edge(grid: Grid, edge: int) -> Grid | None:
@@ -46,9 +46,11 @@ def without_col_edge(grid: Grid, edge: int) -> Grid | None:
 def without_empty_columns(grid: Grid) -> Grid | None:
     """The grid without the columns nothing is printed in, header or body (a scanner lid's dark
     border or a margin between two rules taken for a column); None when it has none."""
+    # A cell merged across from a column (B01 over the lid's column and the code column, where the
+    # rule between them was lost) keeps its text in the other; one holding a trace of a rule (1, L)
+    # holds nothing.
     empty = [col for col in range(grid.n_cols)
-             if not any(c.text.strip() for c in grid.cells if c.col <= col < c.col + c.col_span and c.col_span == 1)
-             and not any(c.text.strip() for c in grid.cells if c.col == col)]
+             if all(not _printed(c.text) for c in grid.cells if c.col == col and c.col_span == 1)]
     if not empty or len(empty) == grid.n_cols:
         return None
     for col in sorted(empty, reverse=True):  # right to left: only columns right of it move
@@ -68,6 +70,14 @@ def without_empty_columns(grid: Grid) -> Grid | None:
         grid = replace(grid, col_edges=col_edges, cells=tuple(sorted(cells, key=lambda c: (c.row, c.col))),
                        suspect_col_edges=suspects)
     return grid
+
+
+def _printed(text: str) -> bool:
+    """Whether a cell holds more than the traces of rules and specks."""
+    return bool(text.strip().strip(_TRACES))
+
+
+_TRACES = COLUMN_LINE_TRACES + RULE_TRACES + STRAY_MARKS + "L "
 
 
 def without_streaks_through_numbers(grid: Grid) -> Grid:

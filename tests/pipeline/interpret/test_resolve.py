@@ -162,8 +162,9 @@ def test_a_repeated_header_continues_though_the_grid_gained_a_column_at_its_edge
 
 
 def test_columns_nothing_is_printed_in_are_taken_out_where_the_template_then_fits() -> None:
-    # A lid's dark border before the first column and a margin after the last, read as columns.
-    rows = [[("", 4, 1), *GBE_HEADER[0], ("", 4, 1)], GBE_HEADER[1], *ROWS_1[:2]]
+    # A lid's dark border before the first column (its edge read as 1 and L) and a margin after the
+    # last, read as columns.
+    rows = [[("", 2, 1), *GBE_HEADER[0], ("", 4, 1)], GBE_HEADER[1], ["1", *ROWS_1[0]], ["L", *ROWS_1[1]]]
     (table,) = resolve_tables([page(1, (["2025年一般公共预算支出预算表"], make_grid(rows)))], THRESHOLD)
     assert table.quality.fits and table.table.grid.n_cols == 5
     assert table.layout.column_paths[0] == "科目编码" and table.table.grid.cell_at(2, 0).text == ROWS_1[0][0]
