@@ -268,6 +268,11 @@ def _pair_fact(place: Place, key: CellRead, cell: GridCell, text: str, in_money_
     matched = key.match is not None
     label = key_label(key)
     reasons: tuple[str, ...] = () if matched else (ReviewReason.UNMATCHED_LABEL,)
+    if cell is key.cell and text[:1] in COLUMN_LINE_TRACES:
+        # The rule between key and value was lost (one cell holds both) and its trace may be this
+        # stroke (市县（区）财政资金|12,345,600 read 112,345.600): the total beside it, read out of a
+        # cell merged the same way, would agree with the misreading.  No identity can clear it.
+        reasons += (ReviewReason.TABLE_STRUCTURE_DOUBTFUL,)
     number = parse_decimal(text)
     money = key.role in MONEY_ROLES or (not matched and in_money_section and number is not None)
     confidence_cells = (label,)

@@ -307,6 +307,20 @@ def test_an_amount_read_out_of_a_cell_merged_with_its_key_is_checked_in_its_valu
     assert merged.labels == ("省级财政资金",) and "row_sum_mismatch" in merged.reasons and not merged.checks_passed
 
 
+def test_an_amount_beginning_with_a_stroke_in_a_cell_merged_with_its_key_is_doubted_however_it_adds_up() -> None:
+    # Both the 年度 total and its one part lost the rule before them and read 12,345,600 as
+    # 112,345,600: the sum holds, misread alike on both sides.
+    grid = make_grid(5, [
+        [C("项目资金（元）", rs=3), "实施期资金总额", "300", C("年度资金总额112,345,600", cs=2)],
+        ["中央财政资金", "0", "中央财政资金", "0"],
+        ["省级财政资金", "300", C("省级财政资金112,345,600", cs=2)],
+    ])
+    facts = checked(form_facts_for_document([make_table(grid, TableKind.PERFORMANCE_PROJECT, 0)]))
+    merged = [f for f in facts if f.value == "112345600"]
+    assert len(merged) == 2 and all("table_structure_doubtful" in f.reasons for f in merged)
+    assert all("table_structure_doubtful" not in f.reasons for f in facts if f.value in ("300", "0"))
+
+
 def test_a_sum_that_no_single_digit_explains_goes_to_review() -> None:
     facts = project_money("123", "456")
     by_column = {(f.labels[0], f.col): f for f in facts}
