@@ -1,4 +1,4 @@
-"""Grids with a column line taken out: two columns a streak cut apart made one again.
+"""Grids with a column line or an empty column taken out: what a streak or a lid's border added.
 
 A copier's streak that runs down a table passes for a column rule (pipeline.image.grid marks
 the lines that run on past the table as suspect).  Two things tell a streak from a rule a
@@ -13,6 +13,9 @@ from dataclasses import replace
 
 from models import BBox, Grid, GridCell, combine
 from pipeline.text import COLUMN_LINE_TRACES, RULE_TRACES, STRAY_MARKS, parse_decimal
+
+# What a cell holding no print may read: pieces of rules (a lid's edge read as 1 or L) and specks.
+_TRACES = COLUMN_LINE_TRACES + RULE_TRACES + STRAY_MARKS + "L "
 
 
 def without_col_edge(grid: Grid, edge: int) -> Grid | None:
@@ -75,9 +78,6 @@ def without_empty_columns(grid: Grid) -> Grid | None:
 def _printed(text: str) -> bool:
     """Whether a cell holds more than the traces of rules and specks."""
     return bool(text.strip().strip(_TRACES))
-
-
-_TRACES = COLUMN_LINE_TRACES + RULE_TRACES + STRAY_MARKS + "L "
 
 
 def without_streaks_through_numbers(grid: Grid) -> Grid:
