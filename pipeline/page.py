@@ -22,7 +22,13 @@ from pipeline.image.grid import GridTolerances, build_grid
 from pipeline.image.lines import RulingLines, detect_ruling_lines, find_table_regions, remove_grid_lines, remove_lines
 from pipeline.ocr.base import OcrEngine
 from pipeline.image.orient import upright
-from pipeline.image.preprocess import binarize, binarize_for_lines, measure_char_height, remove_specks
+from pipeline.image.preprocess import (
+    binarize,
+    binarize_for_lines,
+    measure_char_height,
+    remove_specks,
+    smoothed_for_reading,
+)
 from pipeline.image.render import render_page
 from pipeline.image.sheet import as_paper
 from pipeline.settings import Settings
@@ -90,19 +96,21 @@ def process_page(ref: PageRef, settings: Settings, engine: OcrEngine,
     orientation = replace(orientation, sheet=sheet)
     detection = detect_grids(gray, char_height, settings)
     grids, text_ink = detection.grids, detection.text_ink
+    # A fax's stair-stepped glyphs are shown to the recogniser smoothed; lines and ink are found as they are.
+    reading = smoothed_for_reading(gray) if image.bilevel else gray
     log.debug("%s page %d: character height %.1f px, %d ruling lines, grids %s", ref.source, ref.number,
               char_height, len(detection.lines.horizontal) + len(detection.lines.vertical),
               ", ".join(f"{g.n_rows}x{g.n_cols}" for g in grids) or "none")
     tables = []
     for index, grid in enumerate(grids):
-        grid = read_grid(grid, gray, text_ink, char_height, engine, settings.blank_ink_frac, cross_check)
+        grid = read_grid(grid, reading, text_ink, char_height, engine, settings.blank_ink_frac, cross_check)
         context_box, footer_box = table_text_boxes(grids, index, gray.shape[1], gray.shape[0], char_height)
-        context = _read_phrases(gray, text_ink, context_box, char_height, engine)
-        footer = _read_phrases(gray, text_ink, footer_box, char_height, engine)
+        context = _read_phrases(reading, text_ink, context_box, char_height, engine)
+        footer = _read_phrases(reading, text_ink, footer_box, char_height, engine)
         tables.append(PageTable(grid=grid, context=context, footer=footer))
     # Prose pages are read whole: their figures check the tables (pipeline.check.narrative).
     page_box = BBox(0.0, 0.0, float(gray.shape[1]), float(gray.shape[0]))
-    text = () if grids else _read_phrases(gray, without_tall_ink(text_ink, char_height), page_box, char_height,
+    text = () if grids else _read_phrases(reading, without_tall_ink(text_ink, char_height), page_box, char_height,
                                            engine, split_phrases=False)
     return PageResult(
         ref=ref,

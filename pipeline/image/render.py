@@ -30,6 +30,8 @@ class PageImage:
     pixels: np.ndarray
     dpi: float
     colour: np.ndarray | None = None
+    # Black and white only (a fax, a 1-bit scan): a 1-bit image file, or a PDF page drawn by 1-bit images.
+    bilevel: bool = False
 
     @property
     def width(self) -> int:
@@ -57,14 +59,18 @@ def _render_unguarded(ref: PageRef, dpi: int, max_pixels: int) -> PageImage:
     return _load_image_frame(ref, max_pixels)
 
 
-def _check_embedded_images(page: pdfium.PdfPage, ref: PageRef, max_pixels: int) -> None:
+def _check_embedded_images(page: pdfium.PdfPage, ref: PageRef, max_pixels: int) -> bool:
     """Refuse a page whose embedded image claims more pixels than ``max_pixels``, before PDFium
-    decodes it: a few-KB Flate stream can inflate to gigabytes (a decompression bomb)."""
+    decodes it: a few-KB Flate stream can inflate to gigabytes (a decompression bomb).  Returns
+    whether the page is bilevel: images it has, every one of 1 bit per pixel."""
+    depths = []
     for obj in page.get_objects(filter=[pdfium_raw.FPDF_PAGEOBJ_IMAGE], max_depth=4):
         width, height = obj.get_px_size()
         if width * height > max_pixels:
             raise TooLargeError(ref.source, f"page {ref.number} embeds an image of {width}x{height} pixels, "
                                             f"over the limit of {max_pixels}")
+        depths.append(obj.get_metadata().bits_per_pixel)
+    return bool(depths) and all(depth == 1 for depth in depths)
 
 
 def _render_pdf_page(ref: PageRef, dpi: int, max_pixels: int) -> PageImage:
@@ -74,7 +80,7 @@ def _render_pdf_page(ref: PageRef, dpi: int, max_pixels: int) -> PageImage:
         raise CorruptError(ref.source, f"cannot reopen the PDF ({exc})") from exc
     try:
         page = pdf[ref.index]
-        _check_embedded_images(page, ref, max_pixels)
+        bilevel = _check_embedded_images(page, ref, max_pixels)
         width_pt, height_pt = page.get_size()
         scale = dpi / POINTS_PER_INCH
         if width_pt * scale * height_pt * scale > max_pixels:
@@ -87,13 +93,13 @@ def _render_pdf_page(ref: PageRef, dpi: int, max_pixels: int) -> PageImage:
         raise CorruptError(ref.source, f"page {ref.number} cannot be rendered ({exc})") from exc
     finally:
         pdf.close()
-    return _page_image(ref, rgb, float(dpi))
+    return _page_image(ref, rgb, float(dpi), bilevel)
 
 
-def _page_image(ref: PageRef, rgb: np.ndarray, dpi: float) -> PageImage:
+def _page_image(ref: PageRef, rgb: np.ndarray, dpi: float, bilevel: bool = False) -> PageImage:
     """Grey pixels always; the colour ones too when any pixel has colour."""
     if is_neutral(rgb):
-        return PageImage(ref=ref, pixels=np.ascontiguousarray(rgb[:, :, 0]).copy(), dpi=dpi)
+        return PageImage(ref=ref, pixels=np.ascontiguousarray(rgb[:, :, 0]).copy(), dpi=dpi, bilevel=bilevel)
     return PageImage(ref=ref, pixels=cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), dpi=dpi, colour=rgb.copy())
 
 
@@ -105,7 +111,8 @@ def _load_image_frame(ref: PageRef, max_pixels: int) -> PageImage:
         dpi_info = image.info.get("dpi", (200, 200))
         dpi = float(dpi_info[0]) if dpi_info and dpi_info[0] else 200.0
         if image.mode in ("1", "L", "I", "I;16", "F"):
-            return PageImage(ref=ref, pixels=np.asarray(image.convert("L"), dtype=np.uint8).copy(), dpi=dpi)
+            return PageImage(ref=ref, pixels=np.asarray(image.convert("L"), dtype=np.uint8).copy(), dpi=dpi,
+                             bilevel=image.mode == "1")
         # Transparent parts are paper, not black.
         rgba = image.convert("RGBA")
         paper = Image.new("RGBA", rgba.size, (255, 255, 255, 255))

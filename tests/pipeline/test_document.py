@@ -312,3 +312,33 @@ def test_a_whole_amount_in_a_document_whose_sums_confirm_it_is_accepted_as_print
                       Settings(), load_default())
     (bare,) = [f for f in result.facts if f.raw == "4"]
     assert "number_format_unlike_column" not in bare.reasons and bare.evidence.checks_passed >= 1
+
+
+def test_a_bilevel_page_is_shown_to_the_recogniser_smoothed(tmp_path: Path) -> None:
+    """A fax's black-and-white glyphs reach the engine with grey edges; the grid is found on the page as it is."""
+    import numpy as np
+    from PIL import Image
+
+    from pipeline.ocr import LineReading
+    from pipeline.ocr.fake import FakeEngine
+    from pipeline.page import process_page
+
+    drawn = np.full((1100, 850), 255, dtype=np.uint8)
+    drawn[100:104, 80:770] = 0
+    drawn[600:604, 80:770] = 0
+    drawn[100:604, 80:84] = 0
+    drawn[100:604, 766:770] = 0
+    drawn[300:330:2, 150:400] = 0  # a fax's stair-stepped text
+    seen: list[np.ndarray] = []
+
+    def reader(image: np.ndarray) -> LineReading:
+        seen.append(image)
+        return LineReading("预算", 0.95)
+
+    path = tmp_path / "fax.png"
+    Image.fromarray(drawn).convert("1").save(path)  # a 1-bit image, as a fax is
+    ref = PageRef(path=path, source="fax.png", sha256="2" * 64, media_type="image", index=0)
+    read = process_page(ref, Settings(cross_check=False), FakeEngine(reader))
+    assert len(read.tables) == 1 and read.orientation.skew_deg == 0.0 and seen
+    # Cut from the page as it is, a line image would hold only black and white.
+    assert any(((image > 0) & (image < 255)).any() for image in seen)

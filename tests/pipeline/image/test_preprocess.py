@@ -161,3 +161,14 @@ def test_toner_specks_do_not_pass_for_the_character_height() -> None:
     for x, y in zip(rng.integers(0, 900, 600), rng.integers(0, 1200, 600)):  # a badly specked copy
         cv2.circle(specked, (int(x), int(y)), int(rng.integers(2, 4)), 0, -1)  # copier toner specks, 4-7 px
     assert abs(measure_char_height(binarize(specked)) - clean) <= 0.1 * clean
+
+
+def test_a_bilevel_page_is_smoothed_for_reading_with_its_ink_where_it_was() -> None:
+    from pipeline.image.preprocess import smoothed_for_reading
+
+    page = np.full((200, 200), 255, dtype=np.uint8)
+    page[60:100:2, 40:160] = 0  # stair-stepped strokes, as a 100-lpi fax prints them
+    smooth = smoothed_for_reading(page)
+    assert smooth.shape == page.shape and ((smooth > 0) & (smooth < 255)).any()
+    rows = np.flatnonzero((smooth < 200).any(axis=1))
+    assert 56 <= rows[0] and rows[-1] <= 103  # no ink moved beyond the strokes' own rows

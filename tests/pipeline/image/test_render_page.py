@@ -38,3 +38,14 @@ def test_transparent_parts_of_an_image_are_paper(tmp_path: Path) -> None:
     Image.fromarray(rgba, mode="RGBA").save(tmp_path / "alpha.png")
     page = render_page(_ref(tmp_path / "alpha.png", "image"), 200, 10**8)
     assert page.pixels[40, 60] == 255 and page.pixels[15, 15] == 0
+
+
+def test_a_page_drawn_by_a_1_bit_image_is_bilevel_and_a_grey_one_is_not(tmp_path: Path) -> None:
+    fax = np.full((100, 100), 255, np.uint8)
+    fax[40:60, 20:80] = 0
+    Image.fromarray(fax).convert("1").save(tmp_path / "fax.pdf", resolution=72)
+    Image.fromarray(fax).convert("1").save(tmp_path / "fax.png")
+    Image.fromarray(np.full((100, 100), 200, np.uint8)).save(tmp_path / "grey.pdf", resolution=72)
+    assert render_page(_ref(tmp_path / "fax.pdf", "pdf"), 72, 10**8).bilevel
+    assert render_page(_ref(tmp_path / "fax.png", "image"), 200, 10**8).bilevel
+    assert not render_page(_ref(tmp_path / "grey.pdf", "pdf"), 72, 10**8).bilevel
