@@ -21,6 +21,7 @@ import numpy as np
 
 from models import DOUBTING_REASONS, FORM_KINDS, ReviewReason, TableKind
 from pipeline.interpret.facts import DraftFact
+from pipeline.read.textcells import READ_BY as TEXT_LAYER
 
 FEATURES = (
     "bias",
@@ -47,6 +48,9 @@ FEATURES = (
     # The same for a text value: no identity checks its words, so how the document's numbers read is
     # the best word on how its text reads (a fax's misread words sit beside its misread figures).
     "text_document_failed_share",
+    # Read from the PDF's own text layer (pipeline.read.textcells): no recogniser's misreading,
+    # only the structure's risks.  Learnt from the samples' born-digital PDFs (no look is one).
+    "text_layer",
 )
 _DOCUMENT_SHARES = [FEATURES.index("document_failed_share"), FEATURES.index("text_document_failed_share")]
 # Ems of unexplained ink beyond this count as fully unexplained (a dropped glyph is ~1).
@@ -107,6 +111,7 @@ def features(draft: DraftFact) -> np.ndarray:
         draft.table.unconfirmed_share,
         draft.table.document_failed_share,
         draft.table.document_failed_share if draft.value_kind == "text" else 0.0,
+        1.0 if draft.read_by == TEXT_LAYER else 0.0,
     ])
 
 
