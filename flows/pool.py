@@ -33,14 +33,20 @@ _WORKER_MALLOC_MMAP_THRESHOLD = 8 * 2**20
 _M_MMAP_THRESHOLD = -3  # mallopt's parameter number (malloc.h)
 
 
+@cache
+def _glibc() -> ctypes.CDLL | None:
+    """This process's glibc, loaded once; None where there is none (nothing to tune)."""
+    try:
+        return ctypes.CDLL("libc.so.6")
+    except OSError:
+        return None
+
+
 def fix_mmap_threshold() -> bool:
     """This process's glibc mmap threshold fixed at _WORKER_MALLOC_MMAP_THRESHOLD; False where
     there is no glibc (nothing to do) or the operator set MALLOC_MMAP_THRESHOLD_."""
-    if "MALLOC_MMAP_THRESHOLD_" in os.environ:
-        return False
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-    except OSError:
+    libc = _glibc()
+    if "MALLOC_MMAP_THRESHOLD_" in os.environ or libc is None:
         return False
     return bool(libc.mallopt(_M_MMAP_THRESHOLD, _WORKER_MALLOC_MMAP_THRESHOLD))
 
@@ -48,10 +54,9 @@ def fix_mmap_threshold() -> bool:
 def release_free_memory() -> None:
     """Give the memory freed inside glibc's heap back to the system (malloc_trim): between pages a
     worker otherwise keeps the last page's images' pages (~330 MB -> ~240 MB held after a harsh page)."""
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):
-        pass  # no glibc: nothing to trim
+    libc = _glibc()
+    if libc is not None:
+        libc.malloc_trim(0)
 
 
 def default_workers() -> int:

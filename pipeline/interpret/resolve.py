@@ -6,6 +6,7 @@ header repeated, no title) can only be recognised against the table before it.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 from dataclasses import dataclass, replace
@@ -210,9 +211,11 @@ def _fitted(kind: TableKind, table: PageTable, layout: TableLayout,
         # A header whose words are unreadable may look like data: then its rows are those before the data.
         header_rows = layout.header_rows or rows_before_data(table.grid, depth(template) + 1)
         # Columns nothing is printed in (a scanner lid's border), then one line at a time.
-        candidates = [("empty columns", without_empty_columns(table.grid))] + [
-            (f"column line {edge}", without_col_edge(table.grid, edge))
-            for edge in _doubtful_col_edges(table.grid, header_rows)]
+        # Built one at a time, as tried: the first that fits ends the search.
+        candidates = itertools.chain(
+            [("empty columns", without_empty_columns(table.grid))],
+            ((f"column line {edge}", without_col_edge(table.grid, edge))
+             for edge in _doubtful_col_edges(table.grid, header_rows)))
         for what, merged in candidates:
             if merged is None:
                 continue
