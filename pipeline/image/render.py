@@ -69,7 +69,10 @@ def _check_embedded_images(page: pdfium.PdfPage, ref: PageRef, max_pixels: int) 
         if width * height > max_pixels:
             raise TooLargeError(ref.source, f"page {ref.number} embeds an image of {width}x{height} pixels, "
                                             f"over the limit of {max_pixels}")
-        depths.append(obj.get_metadata().bits_per_pixel)
+        try:
+            depths.append(obj.get_metadata().bits_per_pixel)
+        except pdfium.PdfiumError:
+            depths.append(0)  # metadata PDFium cannot give: not known to be 1-bit, and rendering decides the rest
     return bool(depths) and all(depth == 1 for depth in depths)
 
 
