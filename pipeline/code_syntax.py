@@ -25,7 +25,8 @@ _DIGIT_CONFUSIONS = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "|": 
 def clean_code(text: str) -> str:
     """A code cell's text as a comparison key, letters read for digits turned back into digits and
     a speck or a rule's trace read as a mark beside it (201. or -21008) dropped: no code holds one."""
-    return strip_stray_marks(normalize(text)).strip(RULE_TRACES).translate(_DIGIT_CONFUSIONS)
+    # One strip of both sets: a mark and a trace in either order (0·~) both go, in one pass.
+    return strip_stray_marks(normalize(text), also=RULE_TRACES).translate(_DIGIT_CONFUSIONS)
 
 
 def is_code(text: str) -> bool:

@@ -33,9 +33,9 @@ COLUMN_LINE_TRACES = "1lI|丨!"
 _TRAILING_MARKS = re.compile(f"([{re.escape(STRAY_MARKS)}])[{re.escape(STRAY_MARKS)}\\s]+$")
 
 
-def strip_stray_marks(text: str) -> str:
-    """``text`` without the marks of STRAY_MARKS (or spaces) at either end."""
-    return text.strip(STRAY_MARKS + " \t\n\u3000")
+def strip_stray_marks(text: str, also: str = "") -> str:
+    """``text`` without the marks of STRAY_MARKS (or spaces, or the characters of ``also``) at either end."""
+    return text.strip(STRAY_MARKS + also + " \t\n\u3000")
 
 
 def only_stray_marks(text: str) -> bool:
