@@ -80,12 +80,17 @@ def without_isolated_specks(ink: np.ndarray) -> np.ndarray:
     small[0] = False
     if not small.any():
         return ink
-    larger = np.where(~small[labels] & (ink > 0), 255, 0).astype(np.uint8)
+    in_small = small[labels]
+    larger = np.where(in_small | (ink == 0), 0, 255).astype(np.uint8)
     reach = 2 * _SPECK_ALONE_PX + 1
     near_larger = cv2.dilate(larger, cv2.getStructuringElement(cv2.MORPH_RECT, (reach, reach))) > 0
+    # Only the small pieces' own pixels are asked (a fancy assignment, not a sort of the page's labels).
     accompanied = np.zeros(count, dtype=bool)
-    accompanied[np.unique(labels[near_larger & (labels > 0)])] = True
-    return np.where((small & ~accompanied)[labels], 0, ink).astype(np.uint8)
+    accompanied[labels[near_larger & in_small]] = True
+    alone = small & ~accompanied
+    out = ink.astype(np.uint8, copy=True)
+    out[alone[labels]] = 0
+    return out
 
 
 def measure_char_height(ink: np.ndarray) -> float:
@@ -96,23 +101,18 @@ def measure_char_height(ink: np.ndarray) -> float:
     merged first by a small closing so a glyph counts once.
     """
     closed = cv2.morphologyEx(without_isolated_specks(ink), cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
-    count, _, stats, _ = cv2.connectedComponentsWithStats(closed, connectivity=8)
-    heights = []
-    for index in range(1, count):
-        w, h, area = stats[index, cv2.CC_STAT_WIDTH], stats[index, cv2.CC_STAT_HEIGHT], stats[index, cv2.CC_STAT_AREA]
-        if h < _MIN_GLYPH_HEIGHT_PX or w < _MIN_GLYPH_WIDTH_PX or area < _MIN_GLYPH_AREA_PX:
-            continue
-        if w > 4 * h or h > 4 * w:  # lines, not glyphs
-            continue
-        if h > ink.shape[0] / 15:
-            continue
-        heights.append(h)
+    _, _, stats, _ = cv2.connectedComponentsWithStats(closed, connectivity=8)
+    w, h, area = (stats[1:, field] for field in (cv2.CC_STAT_WIDTH, cv2.CC_STAT_HEIGHT, cv2.CC_STAT_AREA))
+    glyph_like = ((h >= _MIN_GLYPH_HEIGHT_PX) & (w >= _MIN_GLYPH_WIDTH_PX) & (area >= _MIN_GLYPH_AREA_PX)
+                  & (w <= 4 * h) & (h <= 4 * w)  # lines are not glyphs
+                  & (h <= ink.shape[0] / 15))
+    heights = h[glyph_like]
     if len(heights) < 10:
         return DEFAULT_CHAR_HEIGHT_PX
     # Body text, not titles: drop glyphs far taller than the typical one, then take a
     # high percentile so CJK glyphs (taller than digits) set the height.
     typical = float(np.median(heights))
-    body = [h for h in heights if h <= 1.5 * typical]
+    body = heights[heights <= 1.5 * typical]
     return float(np.percentile(body, 80))
 
 
