@@ -251,9 +251,10 @@ def ingest_flow(paths: list[Path], settings: Settings, catalog_dir: str | None =
 
     Page tasks go to the flow's task runner: by default one worker thread (pages one after
     another, as OCR is CPU-bound); ``ingest_flow.with_options(task_runner=DaskTaskRunner(...))``
-    spreads them over Dask workers.  ``prefetch_pages`` is how many pages may be submitted
-    ahead of the document being finished (0: one document at a time), so several small
-    documents keep several workers busy.  With ``pool`` the page tasks hand their pages to its
+    spreads them over Dask workers.  ``prefetch_pages`` is how many submitted pages may still be
+    unread when the next document is started (0: one document at a time), so several small
+    documents keep several workers busy, and a document's pages are read while the one before is
+    assembled.  With ``pool`` the page tasks hand their pages to its
     worker processes (run the flow with as many task-runner threads as the pool has workers).
 
     Returns the :class:`IngestOutcome` quoted (``.unquote()`` gives it): Prefect otherwise walks a
@@ -278,15 +279,36 @@ def ingest_flow(paths: list[Path], settings: Settings, catalog_dir: str | None =
         if sink is not None:
             sink.accept(result)
 
+    def finish_ready() -> None:
+        while in_flight and _all_read(in_flight[0]):
+            finish_first()
+
     for path in paths:
         in_flight.append(_start(path, settings, is_stored, pool))
-        while in_flight and sum(len(item.pages) for item in in_flight) > prefetch_pages:
-            finish_first()
-        while in_flight and in_flight[0].early is not None:
-            finish_first()
+        finish_ready()
+        # The next document is opened and its pages queued once no more than prefetch_pages of the
+        # pages submitted are unread: the workers go on to it while this thread assembles the last.
+        while (waiting := _unread(in_flight)) and len(waiting) > prefetch_pages:
+            waiting[0].wait()
+            finish_ready()
     while in_flight:
         finish_first()
     return quote(outcome)
+
+
+def _unread(in_flight: deque[_InFlight]) -> list[Any]:
+    """The page futures not yet done, oldest first."""
+    return [future for item in in_flight for _, future in item.pages if not _done(future)]
+
+
+def _all_read(item: _InFlight) -> bool:
+    return item.early is not None or all(_done(future) for _, future in item.pages)
+
+
+def _done(future: Any) -> bool:
+    """Whether a page task has ended, asked of the future it runs in: a Prefect future's ``state``
+    would ask the API server while the task runs."""
+    return bool(future.wrapped_future.done())
 
 
 def make_task_runner(dask: str | None) -> Any:

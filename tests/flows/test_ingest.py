@@ -164,3 +164,57 @@ def test_an_engine_crash_is_a_page_failure_not_a_crash(prefect_harness: None, mo
     calls_per_try = engine.calls // (1 + len(flows.ingest.PAGE_RETRY_DELAYS))
     assert calls_per_try > 0 and engine.calls == calls_per_try * (1 + len(flows.ingest.PAGE_RETRY_DELAYS))
 
+
+
+def _pdf_of_pages(path: Path, pages: int) -> Path:
+    """A PDF of ``pages`` copies of the budget page."""
+    import pypdfium2 as pdfium
+
+    one = pdfium.PdfDocument(budget_pdf_bytes())
+    document = pdfium.PdfDocument.new()
+    for _ in range(pages):
+        document.import_pages(one)
+    document.save(str(path))
+    return path
+
+
+@pytest.mark.parametrize("prefetch", [0, 2])
+def test_the_next_document_is_opened_while_the_last_pages_are_read(
+        fake_engine: FakeEngine, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, prefetch: int) -> None:
+    """With ``prefetch_pages`` the workers go on to the next document while the one before is still
+    being read and then assembled; with 0 a document is opened only once the one before is finished.
+    Either way the sink gets the documents in input order."""
+    import time
+
+    import flows.ingest
+    from prefect.task_runners import ThreadPoolTaskRunner
+
+    events: list[str] = []
+    open_document, assemble, process_page = (flows.ingest.open_document, flows.ingest.assemble,
+                                             flows.ingest.process_page)
+
+    def opening(path, limits):
+        events.append(f"open {path.name}")
+        return open_document(path, limits)
+
+    def assembling(document, *args, **kwargs):
+        events.append(f"assemble {document.source}")
+        return assemble(document, *args, **kwargs)
+
+    def slow_reading(*args, **kwargs):
+        time.sleep(0.3)  # a page takes long enough that the order of events is the flow's, not chance's
+        return process_page(*args, **kwargs)
+
+    monkeypatch.setattr(flows.ingest, "open_document", opening)
+    monkeypatch.setattr(flows.ingest, "assemble", assembling)
+    monkeypatch.setattr(flows.ingest, "process_page", slow_reading)
+    paths = [_pdf_of_pages(tmp_path / "first.pdf", 3), _pdf_of_pages(tmp_path / "second.pdf", 1)]
+    sink = ListSink()
+    flow = flows.ingest.ingest_flow.with_options(task_runner=ThreadPoolTaskRunner(max_workers=1))
+    flow(paths, Settings(data_dir=tmp_path / "data"), None, sink, prefetch)
+
+    assert [r.document.source for r in sink.accepted] == ["first.pdf", "second.pdf"]
+    assert events.index("assemble first.pdf") < events.index("assemble second.pdf")
+    opened_before_first_assembled = events.index("open second.pdf") < events.index("assemble first.pdf")
+    assert opened_before_first_assembled is (prefetch > 0)
+    assert sink.pages == [("first.pdf", 1), ("first.pdf", 2), ("first.pdf", 3), ("second.pdf", 1)]
