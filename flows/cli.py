@@ -170,6 +170,11 @@ def _check_config(config: RunConfig, db_option: str | None) -> None:
     config.password()  # a password file that cannot be read is said now, not at the first save
 
 
+# Pages each worker is given before the flow runs.  Prefect's server takes 4-7 s to come up on two
+# busy cores; a born-digital page takes a worker ~0.3 s, so two pages each (a scan's few seconds)
+# left the workers idle for about 3 s of a 63-page born-digital run.
+_READ_AHEAD_PER_WORKER = 8
+
 DEBUG_DIR_HELP = ("Write a picture of each page read to this folder: ruling lines, grids, "
                   "each cell coloured by its facts' status.")
 VERBOSE_HELP = ("Say more: -v stages and tables (and a traceback with any error), -vv every decision "
@@ -257,7 +262,7 @@ def ingest(
         try:
             store = None if no_db else _open_store(config)
             wanted = 0 if config.dask or not inputs else (default_workers() if workers is None else workers)
-            first_pages = _first_pages(inputs, settings, store, 2 * wanted) if wanted else []
+            first_pages = _first_pages(inputs, settings, store, _READ_AHEAD_PER_WORKER * wanted) if wanted else []
             # No more workers than pages to read (a worker costs a process and its engines), made
             # now: the workers load their engines and read the first pages while Prefect starts.
             n_workers = min(wanted, len(first_pages))
