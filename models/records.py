@@ -92,6 +92,9 @@ class ReviewReason(StrEnum):
     SCAN_QUALITY_UNFAMILIAR = "scan_quality_unfamiliar"
     # A figure the 第三部分 prose states differs from the cell that prints it (pipeline.check.narrative).
     NARRATIVE_MISMATCH = "narrative_mismatch"
+    # A form value whose key takes values of a fixed shape fits none: a 项目属性 not among the national
+    # choices, a 主管部门及代码 cut short, a 填报日期 with digits lost (pipeline.check.shapes).
+    VALUE_UNLIKE_KEY = "value_unlike_key"
     # The cell's table was not recognised as any kind: its facts carry table "unknown".
     UNKNOWN_TABLE = "unknown_table"
     # The table's grid or header does not fit what its kind can be (columns too many or too few for

@@ -33,7 +33,8 @@ from pipeline.interpret.facts import (
     with_unread_mark_reasons,
 )
 from pipeline.interpret.forms import form_facts_for_document
-from pipeline.interpret.identity import identify
+from pipeline.interpret.identity import Identity, identify
+from pipeline.check.shapes import with_value_shapes
 from pipeline.check.match import canonical_labels
 from pipeline.check.narrative import apply_narrative_checks, check_narrative, read_narrative_figures
 from pipeline.ocr.base import OcrEngine, OcrEngineError
@@ -67,8 +68,7 @@ def assemble(document: DocumentInfo, outcomes: Iterable[PageResult | PageFailure
     failures = tuple(o for o in outcomes if isinstance(o, PageFailure))
     page_images = tuple(page_images)
     images = {image.page: image.sha256 for image in page_images}
-    resolved, drafts = draft_document(pages, settings, catalog)
-    who = identify(resolved, drafts)
+    resolved, drafts, who = identified_drafts(pages, settings, catalog)
     identity = DocumentIdentity(sha256=document.sha256, source=document.source, fiscal_year=who.fiscal_year,
                                 department=who.department)
     engines = engine_names(settings)
@@ -102,6 +102,15 @@ def draft_document(pages: list[PageResult], settings: Settings,
     drafts = with_incomplete_indicator_reasons(with_comparison_sign_reasons(drafts))
     drafts = without_confirmed_format_doubts(with_unconfirmed_repair_reasons(drafts))
     return resolved, with_bracket_reasons(with_unread_mark_reasons(drafts))
+
+
+def identified_drafts(pages: list[PageResult], settings: Settings,
+                      catalog: Catalog) -> tuple[list[ResolvedTable], list[DraftFact], Identity]:
+    """draft_document's tables and drafts, the document's identity decided from them, and the checks
+    that need it: a 主管部门及代码 is checked against the document's own department."""
+    resolved, drafts = draft_document(pages, settings, catalog)
+    who = identify(resolved, drafts)
+    return resolved, with_value_shapes(drafts, who.department), who
 
 
 def logical_tables(resolved: list[ResolvedTable]) -> dict[int, int]:

@@ -36,9 +36,8 @@ from evaluation.evaluate import match_facts, read_jsonl
 from evaluation.looks import format_matrix, score_by_look
 from models import Fact, PageResult
 from pipeline.check.catalog import load_default
-from pipeline.document import draft_document
+from pipeline.document import identified_drafts
 from pipeline.interpret.facts import DraftFact
-from pipeline.interpret.identity import identify
 from pipeline.score.calibration import FEATURES, ConfidenceModel, features, fit, to_json
 from pipeline.score.confidence import DocumentIdentity, finish
 from pipeline.settings import Settings
@@ -117,8 +116,7 @@ def labelled_drafts(pages_file: Path, truth: Path, recompute_agreement: bool = F
     judges what would be emitted; shared with scripts/fit_confidence.py."""
     info, outcomes = load_pages(pages_file, recompute_agreement=recompute_agreement)
     pages = [o for o in outcomes if isinstance(o, PageResult)]
-    resolved, drafts = draft_document(pages, Settings(), load_default())
-    who = identify(resolved, drafts)
+    _, drafts, who = identified_drafts(pages, Settings(), load_default())
     identity = DocumentIdentity(sha256=info.sha256, source=info.source, fiscal_year=who.fiscal_year,
                                 department=who.department)
     neutral = [finish(d, identity, 0.0) for d in drafts]
