@@ -155,6 +155,10 @@ def draft_facts(index: int, table: ResolvedTable) -> list[DraftFact]:
     if table.kind == TableKind.UNKNOWN:
         # Read as a ledger so nothing printed is lost, and shown to an operator: no kind vouches for it.
         return [replace(f, reasons=f.reasons + (ReviewReason.UNKNOWN_TABLE,)) for f in facts]
+    # A row that prints neither a code nor a label (both lost: a rule's trace, a fill, a speck read
+    # for them) names nothing: its amounts belong to no 科目 a user could find them under.
+    facts = [f if f.code or any(label.strip() for label in f.labels)
+             else replace(f, reasons=f.reasons + (ReviewReason.UNMATCHED_LABEL,)) for f in facts]
     value_cols = sum(len(group.value_cols) for group in table.layout.groups)
     signals = TableSignals(header_fit=table.quality.header_fit / 100,
                            renamed_share=min(1.0, table.quality.renamed / value_cols) if value_cols else 0.0)

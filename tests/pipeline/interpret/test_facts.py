@@ -167,3 +167,14 @@ def test_an_amount_printed_unlike_its_column_is_doubted_until_an_identity_confir
     (vouched,) = without_confirmed_format_doubts([replace(bare, checks_passed=1)])
     assert ReviewReason.NUMBER_FORMAT_UNLIKE_COLUMN not in vouched.reasons
 
+
+
+def test_a_row_printing_neither_code_nor_label_names_nothing_and_is_doubted() -> None:
+    facts = gbe([
+        ["201", "一般公共服务支出", "100.00", "80.00", "20.00"],
+        ["", "", "80.00", "80.00", ""],  # both lost: a fill, a rule's trace read for them
+        ["", "行政运行", "20.00", "", "20.00"],  # a label alone names its row
+    ])
+    reasons = {(f.row, f.column): f.reasons for f in facts}
+    assert all(reasons[(3, column)] == (ReviewReason.UNMATCHED_LABEL,) for row, column in reasons if row == 3)
+    assert all(reasons[key] == () for key in reasons if key[0] != 3)
