@@ -6,6 +6,7 @@ header repeated, no title) can only be recognised against the table before it.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 import re
@@ -37,6 +38,11 @@ _UNIT = re.compile(r"单位[:：]?\s*(万元|千元|亿元|元)")
 # Header rows that agree this well (rapidfuzz ratio) are the same header repeated.
 _SAME_HEADER_SCORE = 85.0
 _SAME_COLUMNS_SHARE = 0.6
+# An untitled table is given the kind its header fits whole only when that fit beats every other
+# kind's by this much (0..100; three_public and operating_expenses differ by their label column,
+# 项目 against 单位名称, a fifth of their columns: 20), and is surer of it than of a title's kind.
+_HEADER_KIND_MARGIN = 10.0
+_HEADER_KIND_DISCOUNT = 0.9
 _DEFAULT_UNITS = {TableKind.PERFORMANCE_PROJECT: "元", TableKind.PROCUREMENT_CATALOG: None}
 
 
@@ -150,7 +156,11 @@ def _resolve_one(page: PageResult, table: PageTable, previous: ResolvedTable | N
         kind, score, title = by_title.kind, by_title.score, by_title.title
         return _make(page, table, kind, score, title, unit, continued=False, previous=None)
     layout = analyse(table.grid)  # untitled: the header decides whether it continues
-    if previous is not None and _continues(table, layout, previous):
+    by_header = _kind_by_header(layout)
+    # A header that names another kind than the table before (单位名称 after 项目: 机关运行经费 after
+    # 三公经费, the other columns alike) starts that kind, however much of it repeats the last one's.
+    if (previous is not None and (by_header is None or by_header[0] == previous.kind)
+            and _continues(table, layout, previous)):
         return _make(page, table, previous.kind, previous.kind_score, previous.title, unit or previous.unit,
                      continued=True, previous=previous, layout=layout)
     by_signature = classify_by_signature(first_texts)
@@ -163,6 +173,14 @@ def _resolve_one(page: PageResult, table: PageTable, previous: ResolvedTable | N
         return _make(page, table, TableKind.PROCUREMENT_CATALOG, _SIGNATURE_BY_BODY_SCORE,
                      previous.title if goes_on and previous is not None else "", unit, continued=goes_on,
                      previous=previous if goes_on else None, layout=layout)
+    if by_header is not None:
+        # A title the copy or the lid's shadow made unreadable (家公学一公经文出长表), over a header that
+        # names one kind's columns and no other's: the header is that kind's, whatever the title says.
+        kind, fit = by_header
+        log.debug("untitled %dx%d grid: %s by its header (fit %.0f)", table.grid.n_rows, table.grid.n_cols,
+                  kind, fit.score)
+        return _make(page, table, kind, fit.score * _HEADER_KIND_DISCOUNT, "", unit, continued=False, previous=None,
+                     layout=layout)
     if previous is not None and previous.kind in FORM_KINDS:
         # A form running onto the next page: no title, no header, same form.
         return _make(page, table, previous.kind, previous.kind_score * 0.9, previous.title, previous.unit,
@@ -174,6 +192,32 @@ def _resolve_one(page: PageResult, table: PageTable, previous: ResolvedTable | N
         return _make(page, table, previous.kind, previous.kind_score * _SHAPE_CONTINUATION_DISCOUNT, previous.title,
                      unit or previous.unit, continued=True, previous=previous, layout=layout)
     return _make(page, table, TableKind.UNKNOWN, 0.0, "", unit, continued=False, previous=None, layout=layout)
+
+
+def _kind_by_header(layout: TableLayout) -> tuple[TableKind, HeaderFit] | None:
+    """The one kind whose template the header fits whole, by a margin over every other kind's fit;
+    None when none fits, or two fit alike (一般公共预算 and 政府性基金 支出表 print the same header)."""
+    if not layout.header_rows:
+        return None
+    fits = sorted(((fit.score, kind, fit) for kind in templates()
+                   if (fit := fit_header(kind, layout.column_paths)) is not None), key=lambda f: -f[0])
+    if not fits or not fits[0][2].whole or fits[0][1] in _header_twins():
+        return None
+    if len(fits) > 1 and fits[0][0] - fits[1][0] < _HEADER_KIND_MARGIN:
+        return None
+    return fits[0][1], fits[0][2]
+
+
+@functools.cache
+def _header_twins() -> frozenset[TableKind]:
+    """Kinds whose columns read alike but for the levels above them, which departments print or
+    leave out (项目/科目编码 or 科目编码): 预算支出总表, 一般公共预算支出表 and 政府性基金预算支出表.
+    A header cannot tell them apart, however well it reads."""
+    by_columns: dict[tuple[tuple[str, ...], ...], list[TableKind]] = {}
+    for kind, template in templates().items():
+        lowest = tuple(column_key(column.path.replace("{year}", "2000"))[-1:] for column in template)
+        by_columns.setdefault(lowest, []).append(kind)
+    return frozenset(kind for kinds in by_columns.values() if len(kinds) > 1 for kind in kinds)
 
 
 def _make(page: PageResult, table: PageTable, kind: TableKind, score: float, title: str, unit: str | None,

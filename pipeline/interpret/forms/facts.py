@@ -161,8 +161,8 @@ def column_facts(place: Place, row: int, block: ColumnBlock, reads: Sequence[Cel
 def _joined_fact(place: Place, cells: Sequence[CellRead], labels: Sequence[Label], column: str,
                  reasons: tuple[str, ...], state: FormState) -> DraftFact:
     """A text fact from one value cell, or from the pieces of a printed cell the grid split."""
-    fact = draft(place, cells[0].cell, labels, column, "".join(c.text for c in cells), "text", None, reasons,
-                 state.subject)
+    text = cells[0].text + "".join(_continuing_text(c) for c in cells[1:])
+    fact = draft(place, cells[0].cell, labels, column, text, "text", None, reasons, state.subject)
     if len(cells) == 1:
         return fact
     # The fact is the printed cell: its box, spans and readings cover every piece, not the first alone.
@@ -177,6 +177,13 @@ def _joined_fact(place: Place, cells: Sequence[CellRead], labels: Sequence[Label
                    col_span=last.col + last.col_span - first.col,
                    row_span=max(c.cell.row + c.cell.row_span for c in cells) - first.row,
                    readings=cell_readings(first, "value") + pieces + fact.readings[len(cell_readings(first, "value")):])
+
+
+def _continuing_text(read: CellRead) -> str:
+    """A piece of a split printed cell after its first: the mark it begins with kept (the grid's line
+    fell between a word and the comma after it), where the piece is its whole cell."""
+    whole = clean_text(read.cell.text, opening=False)
+    return whole if clean_text(read.cell.text) == read.text else read.text
 
 
 def _column_of(columns: Sequence[HeaderColumn], cell: GridCell) -> str:

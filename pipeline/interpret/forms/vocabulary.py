@@ -127,11 +127,13 @@ def indicator_name(text: str) -> str:
     return choices[found[0][0]].key
 
 
-def clean_text(text: str) -> str:
+def clean_text(text: str, opening: bool = True) -> str:
     """Printed text without the spaces OCR puts between wrapped Chinese lines, beginning with no mark
     (a speck before the first word read as 。) and ending with one mark at most (specks after a
-    sentence's stop read as 。.。)."""
-    return one_final_mark(SPACES.sub(" ", _SPACE_NEXT_TO_WIDE.sub("", text.strip()))).lstrip(STRAY_MARKS + " ")
+    sentence's stop read as 。.。).  ``opening=False``: the text goes on from a piece before it (a
+    printed cell the grid split), and a mark it begins with is the sentence's own (≥95% | ，孕产妇)."""
+    cleaned = one_final_mark(SPACES.sub(" ", _SPACE_NEXT_TO_WIDE.sub("", text.strip())))
+    return cleaned.lstrip(STRAY_MARKS + " ") if opening else cleaned
 
 
 def subject_name(value: str, kind: TableKind) -> str:

@@ -415,6 +415,15 @@ def test_a_value_the_grid_cut_in_two_is_one_fact_over_the_whole_printed_cell() -
     assert [r.text for r in fact.readings if r.part == "value"] == ["山阴县电子商务进农村", "综合示范项目"]
 
 
+def test_a_value_cut_before_a_comma_keeps_the_comma_where_the_pieces_join() -> None:
+    """The grid's line fell between a word and the comma after it: the comma is the sentence's own,
+    no speck before a value (the first piece still begins with none)."""
+    grid = make_grid(4, [["项目名称", "某项目", "", ""],
+                         ["年度绩效目标", "。接种率≥95%", "，管理率≥90%，服务全面落实。", ""]])
+    facts = form_facts_for_document([make_table(grid, TableKind.PERFORMANCE_PROJECT, 0)])
+    assert values(facts, ("年度绩效目标",)) == ["接种率≥95%，管理率≥90%，服务全面落实。"]
+
+
 def test_a_thousands_comma_read_as_a_point_in_form_money_is_taken_as_a_separator() -> None:
     # 1,000,000 read 1000.000 and 400,000 read 400.000: no form prints a tenth of a fen.
     grid = make_grid(5, [

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from _tables import GBE_HEADER, make_grid, page
 from models import TableKind
 from pipeline.interpret.resolve import resolve_tables
@@ -228,3 +230,35 @@ def test_a_dated_column_misread_under_the_title_s_year_takes_the_title_s_year() 
     (table,) = resolve_tables([page(1, (["2025年预算支出总表"], make_grid(rows)))], 70.0)
     assert table.quality.fits
     assert table.layout.column_paths[2:] == ("2025年预算数/合计", "2025年预算数/基本支出", "2025年预算数/项目支出")
+
+
+# The 三公 and 机关运行经费 tables print the same amounts' header and differ by their label column.
+_BUDGET_COLUMNS = [("2025年预算数", 1, 4)], ["合计", "一般公共预算", "政府性基金预算", "国有资本经营预算"]
+
+
+def _untitled(label_header: str, rows: list[list[str]]) -> list:
+    header = [[(label_header, 2, 1), *_BUDGET_COLUMNS[0]], list(_BUDGET_COLUMNS[1])]
+    return [page(1, (["家公学一公经文出长表", "单位：万元"], make_grid(header + rows)))]
+
+
+def test_a_table_whose_title_is_unreadable_takes_the_one_kind_its_header_fits() -> None:
+    three = _untitled("项目", [["因公出国（境）费", "1.00", "1.00", "", ""]])
+    operating = _untitled("单位名称", [["某县教育局", "29.20", "29.20", "", ""]])
+    (first,) = resolve_tables(three, THRESHOLD)
+    (second,) = resolve_tables(operating, THRESHOLD)
+    assert (first.kind, second.kind) == (TableKind.THREE_PUBLIC, TableKind.OPERATING_EXPENSES)
+    assert first.quality.fits and first.title == ""
+
+
+def test_a_header_two_kinds_print_alike_gives_no_kind_without_a_title() -> None:
+    # 一般公共预算支出表 and 政府性基金预算支出表 print the same header: the title alone can tell them.
+    pages = [page(1, (["家公学一公经文出长表"], make_grid(GBE_HEADER + ROWS_1)))]
+    (table,) = resolve_tables(pages, THRESHOLD)
+    assert table.kind == TableKind.UNKNOWN
+
+
+def test_an_untitled_header_naming_another_kind_is_no_continuation_of_the_table_before() -> None:
+    three = _untitled("项目", [["因公出国（境）费", "1.00", "1.00", "", ""]])[0]
+    operating = _untitled("单位名称", [["某县教育局", "29.20", "29.20", "", ""]])[0]
+    first, second = resolve_tables([three, replace(operating, ref=replace(operating.ref, index=1))], THRESHOLD)
+    assert (first.kind, second.kind, second.continued) == (TableKind.THREE_PUBLIC, TableKind.OPERATING_EXPENSES, False)
