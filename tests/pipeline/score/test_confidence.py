@@ -174,6 +174,20 @@ def test_a_scan_read_worse_than_any_the_model_was_fitted_on_is_not_taken_on_its_
     assert finish(fine, DOC, ACCEPT, model=model).status == "accepted"
 
 
+def test_an_unfamiliar_document_s_facts_keep_the_model_s_probability_and_go_to_review() -> None:
+    """The reason says where the model extrapolates; it is no evidence the model was fitted with, so
+    it does not lower the probability the way a doubt about the fact itself would."""
+    from models import TableSignals
+    from pipeline.score.calibration import FEATURES, ConfidenceModel
+
+    weights = tuple(-3.0 if name == "doubt_reason" else 1.0 if name == "bias" else 0.0 for name in FEATURES)
+    model = ConfidenceModel(weights=weights, fitted_on=("x",), checked_on=("y",), note="test", document_failed_max=0.25)
+    poor = replace(DRAFT, table=TableSignals(document_failed_share=0.55))
+    fact = finish(poor, DOC, 0.5, model=model)
+    assert fact.confidence == round(model.probability(poor), 4) > 0.5
+    assert (fact.status, fact.reasons) == ("needs_review", ["scan_quality_unfamiliar"])
+
+
 def test_the_document_s_share_of_broken_identities_counts_no_further_than_the_model_has_seen() -> None:
     from models import TableSignals
     from pipeline.score.calibration import FEATURES, ConfidenceModel
