@@ -136,3 +136,23 @@ def _joined(left: GridCell, right: GridCell) -> GridCell:
         evidence=combine(c.evidence for c in read) if read else left.evidence,
         read_by=left.read_by or right.read_by,
     )
+
+
+def first_row_cells(grid: Grid, most: int = 2) -> tuple[GridCell, ...]:
+    """The cells of the grid's first row when at most ``most`` cells make it, none reaching below it,
+    and rows follow (a line of text the table's frame was drawn around: pipeline.interpret.resolve
+    decides whether it is one); () otherwise."""
+    if grid.n_rows < 3:
+        return ()
+    top = tuple(sorted((c for c in grid.cells if c.row == 0), key=lambda c: c.col))
+    if not top or len(top) > most or any(c.row_span != 1 for c in top):
+        return ()
+    return top
+
+
+def without_first_row(grid: Grid) -> Grid:
+    """The grid without its first row (whose cells reach no lower: see first_row_cells)."""
+    cells = tuple(replace(c, row=c.row - 1) for c in grid.cells if c.row > 0)
+    top = grid.row_edges[1]
+    return replace(grid, row_edges=grid.row_edges[1:], cells=cells,
+                   bbox=BBox(grid.bbox.x0, top, grid.bbox.x1, grid.bbox.y1))

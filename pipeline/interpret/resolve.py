@@ -18,7 +18,13 @@ from models import FORM_KINDS, Grid, PageResult, PageTable, TableKind, TextPhras
 from pipeline.code_syntax import CATALOG_CODE, clean_code
 from pipeline.interpret.classify import classify_by_signature, classify_title
 from pipeline.interpret.structure import TableLayout, analyse, relaid, rows_before_data, with_header_rows
-from pipeline.interpret.merge import without_col_edge, without_empty_columns, without_streaks_through_numbers
+from pipeline.interpret.merge import (
+    first_row_cells,
+    without_col_edge,
+    without_empty_columns,
+    without_first_row,
+    without_streaks_through_numbers,
+)
 from pipeline.interpret.templates import (
     HeaderFit,
     TemplateColumn,
@@ -148,6 +154,7 @@ def _without_rivals(page: PageResult, previous: ResolvedTable | None, threshold:
 def _resolve_one(page: PageResult, table: PageTable, previous: ResolvedTable | None, threshold: float) -> ResolvedTable:
     if table.grid.suspect_col_edges:
         table = replace(table, grid=without_streaks_through_numbers(table.grid))
+    table = _with_title_row_as_context(table, threshold)
     phrases = [p.text for p in table.context]
     unit = _unit(phrases)
     by_title = classify_title(phrases, threshold)
@@ -192,6 +199,21 @@ def _resolve_one(page: PageResult, table: PageTable, previous: ResolvedTable | N
         return _make(page, table, previous.kind, previous.kind_score * _SHAPE_CONTINUATION_DISCOUNT, previous.title,
                      unit or previous.unit, continued=True, previous=previous, layout=layout)
     return _make(page, table, TableKind.UNKNOWN, 0.0, "", unit, continued=False, previous=None, layout=layout)
+
+
+def _with_title_row_as_context(table: PageTable, threshold: float) -> PageTable:
+    """A first row that prints a table's title or its 单位 line (the frame drawn around it, or a
+    copier's band read as the top rule above it) read with the text over the table, the lines
+    nearest to it, and no longer as a level of its header."""
+    top = first_row_cells(table.grid)
+    wide = [c for c in top if table.grid.n_cols >= 3 and 2 * c.col_span >= table.grid.n_cols]
+    texts = [c.text for c in top]
+    # A title names a 表 (header words match titles loosely: 部门预算支出经济科目名称 scores 75).
+    titled = any("表" in c.text and classify_title([c.text], threshold) is not None for c in wide)
+    if not wide or not (titled or _unit(texts) is not None):
+        return table
+    phrases = tuple(TextPhrase(text=c.text, confidence=c.confidence, bbox=c.bbox) for c in top)
+    return replace(table, grid=without_first_row(table.grid), context=(*table.context, *phrases))
 
 
 def _kind_by_header(layout: TableLayout) -> tuple[TableKind, HeaderFit] | None:

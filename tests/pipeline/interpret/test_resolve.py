@@ -262,3 +262,19 @@ def test_an_untitled_header_naming_another_kind_is_no_continuation_of_the_table_
     operating = _untitled("单位名称", [["某县教育局", "29.20", "29.20", "", ""]])[0]
     first, second = resolve_tables([three, replace(operating, ref=replace(operating.ref, index=1))], THRESHOLD)
     assert (first.kind, second.kind, second.continued) == (TableKind.THREE_PUBLIC, TableKind.OPERATING_EXPENSES, False)
+
+
+def test_a_title_row_inside_the_frame_is_read_as_the_title_not_as_a_header_level() -> None:
+    # The frame drawn around the 部门名称 line and the title (or a copier's band read as the top rule).
+    header = [["部门名称：某县教育局", ("2025年一般公共预算支出预算表 单位：万元", 1, 4)], *GBE_HEADER]
+    (table,) = resolve_tables([page(1, ([], make_grid(header + ROWS_1)))], THRESHOLD)
+    assert (table.kind, table.unit) == (TableKind.GENERAL_BUDGET_EXPENDITURE, "万元")
+    assert table.layout is not None and table.layout.header_rows == 2
+    assert table.layout.column_paths[2] == "2025年预算数/合计"
+    assert [c.text for c in table.table.grid.cells if c.row == 0][0] == "科目编码"
+
+
+def test_a_first_row_that_is_no_title_stays_in_the_grid() -> None:
+    rows = [[("说明：本表无数据的栏次空白", 1, 5)], *GBE_HEADER, *ROWS_1]
+    (table,) = resolve_tables([page(1, (["2025年一般公共预算支出预算表"], make_grid(rows)))], THRESHOLD)
+    assert table.table.grid.n_rows == len(rows)
