@@ -30,6 +30,7 @@ RULE_TRACES = "-—–_~"
 # What a piece of a column line inside a cell is read as: a stroke (a merged cell's lost rule, a
 # dropout's remnant of a cell's own border).
 COLUMN_LINE_TRACES = "1lI|丨!"
+_INNER_MARK_RUN = re.compile(f"(?<=[{_CJK}])([{re.escape(STRAY_MARKS)}])[{re.escape(STRAY_MARKS)}]+(?=[{_CJK}])")
 _TRAILING_MARKS = re.compile(f"([{re.escape(STRAY_MARKS)}])[{re.escape(STRAY_MARKS)}\\s]+$")
 
 
@@ -41,6 +42,12 @@ def strip_stray_marks(text: str, also: str = "") -> str:
 def only_stray_marks(text: str) -> bool:
     """Whether a non-blank cell holds nothing but stray marks (a speck read as 。)."""
     return bool(text.strip()) and not strip_stray_marks(text)
+
+
+def one_mark_between_words(text: str) -> str:
+    """Chinese text with a run of marks between two characters cut to its first (突出；.道路: a speck
+    read after the semicolon).  Prose never prints two of these marks in a row inside a sentence."""
+    return _INNER_MARK_RUN.sub(r"\1", text)
 
 
 def one_final_mark(text: str) -> str:

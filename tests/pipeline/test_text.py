@@ -122,3 +122,13 @@ def test_a_round_bracket_closed_after_a_word_lost_its_opening() -> None:
     assert not brackets_balanced("303-应县农业农村局部门)")  # （部门） with its （ lost
     # Closing what nothing opened after a list number is how lists are numbered.
     assert brackets_balanced("1）提高效率；2）降低成本") and brackets_balanced("一）总体目标") and brackets_balanced("a) 其他")
+
+
+def test_a_run_of_marks_between_chinese_words_keeps_its_first() -> None:
+    from pipeline.text import one_mark_between_words
+
+    assert one_mark_between_words("短板突出；.道路、供排水") == "短板突出；道路、供排水"
+    assert one_mark_between_words("开展，,。工作") == "开展，工作"
+    # Not between two Chinese characters: numbers, ends and a single mark are left alone.
+    for text in ("3.5万元", "合格率≥95%，。孕产妇", "落实。", "突出；道路"):
+        assert one_mark_between_words(text) == text

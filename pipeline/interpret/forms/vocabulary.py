@@ -13,7 +13,14 @@ from importlib import resources
 from rapidfuzz import fuzz, process
 
 from models import TableKind
-from pipeline.text import STRAY_MARKS, confusion_key, one_final_mark, parse_decimal, strip_enumeration
+from pipeline.text import (
+    STRAY_MARKS,
+    confusion_key,
+    one_final_mark,
+    one_mark_between_words,
+    parse_decimal,
+    strip_enumeration,
+)
 
 # rapidfuzz ratio (0..100) a cell needs to count as a vocabulary key.  Low enough
 # for two damaged characters in a seven-character key (实施期安全总额 scores 71
@@ -132,7 +139,7 @@ def clean_text(text: str, opening: bool = True) -> str:
     (a speck before the first word read as 。) and ending with one mark at most (specks after a
     sentence's stop read as 。.。).  ``opening=False``: the text goes on from a piece before it (a
     printed cell the grid split), and a mark it begins with is the sentence's own (≥95% | ，孕产妇)."""
-    cleaned = one_final_mark(SPACES.sub(" ", _SPACE_NEXT_TO_WIDE.sub("", text.strip())))
+    cleaned = one_final_mark(one_mark_between_words(SPACES.sub(" ", _SPACE_NEXT_TO_WIDE.sub("", text.strip()))))
     return cleaned.lstrip(STRAY_MARKS + " ") if opening else cleaned
 
 
