@@ -36,7 +36,7 @@ from pipeline.interpret.templates import (
     with_year,
 )
 from pipeline.interpret.columns import column_key
-from pipeline.text import normalize
+from pipeline.text import normalize, parse_decimal
 
 log = logging.getLogger(__name__)
 
@@ -278,10 +278,15 @@ def _fitted(kind: TableKind, table: PageTable, layout: TableLayout,
         header_rows = layout.header_rows or rows_before_data(table.grid, depth(template) + 1)
         # Columns nothing is printed in (a scanner lid's border), then one line at a time.
         # Built one at a time, as tried: the first that fits ends the search.
+        doubtful = _doubtful_col_edges(table.grid, header_rows)
         candidates = itertools.chain(
             [("empty columns", without_empty_columns(table.grid))],
-            ((f"column line {edge}", without_col_edge(table.grid, edge))
-             for edge in _doubtful_col_edges(table.grid, header_rows)))
+            ((f"column line {edge}", without_col_edge(table.grid, edge)) for edge in doubtful),
+            # Last, a line between two columns no data row prints an amount on both sides of (a streak
+            # through the label column, starting where it cut a header word in two): a rule between
+            # two amounts is never taken out to make a grid fit.
+            ((f"column line {edge} (no amounts on both sides)", without_col_edge(table.grid, edge))
+             for edge in _col_edges_without_amounts_across(table.grid, header_rows) if edge not in doubtful))
         for what, merged in candidates:
             if merged is None:
                 continue
@@ -315,6 +320,18 @@ def _fitted(kind: TableKind, table: PageTable, layout: TableLayout,
     if renamed:
         layout = relaid(grid, layout, tuple(paths))
     return table, layout, TableQuality(header_fit=fit.score, fits=True, renamed=renamed)
+
+
+def _col_edges_without_amounts_across(grid: Grid, header_rows: int) -> list[int]:
+    """Column lines with no data row printing an amount on both sides of them."""
+    found = []
+    for edge in range(1, grid.n_cols):
+        left = {c.row: c.text for c in grid.cells if c.row >= header_rows and c.col + c.col_span == edge}
+        right = {c.row: c.text for c in grid.cells if c.row >= header_rows and c.col == edge}
+        if not any(parse_decimal(left[row]) is not None and parse_decimal(text) is not None
+                   for row, text in right.items() if row in left):
+            found.append(edge)
+    return found
 
 
 def _doubtful_col_edges(grid: Grid, header_rows: int) -> list[int]:

@@ -278,3 +278,25 @@ def test_a_first_row_that_is_no_title_stays_in_the_grid() -> None:
     rows = [[("说明：本表无数据的栏次空白", 1, 5)], *GBE_HEADER, *ROWS_1]
     (table,) = resolve_tables([page(1, (["2025年一般公共预算支出预算表"], make_grid(rows)))], THRESHOLD)
     assert table.table.grid.n_rows == len(rows)
+
+
+_ECONOMIC_TITLE = ["2025年一般公共预算安排基本支出分经济科目表"]
+
+
+def test_a_line_through_the_label_column_is_taken_out_where_no_amounts_stand_on_both_sides() -> None:
+    # A streak through the 部门 科目名称 column cut its header word in two.
+    header = [[("部门预算支出", 2, 1), ("经济科目名称", 2, 1), ("政府预算支出经济科目名称", 2, 1), ("2025年预算数", 1, 3)],
+              ["合计", "人员经费", "公用经费"]]
+    rows = [["工资福利支出", "", "机关工资福利支出", "204.14", "190.00", "14.14"],
+            ["", "基本工资", "机关工资福利支出", "61.02", "61.02", ""]]
+    (table,) = resolve_tables([page(1, (_ECONOMIC_TITLE, make_grid(header + rows)))], THRESHOLD)
+    assert table.quality.fits and table.table.grid.n_cols == 5
+    assert [c.text for c in table.table.grid.cells if c.col == 0 and c.row >= 2] == ["工资福利支出", "基本工资"]
+
+
+def test_a_rule_between_two_amounts_is_never_taken_out_to_make_a_grid_fit() -> None:
+    header = [[("部门预算支出经济科目名称", 2, 1), ("政府预算支出经济科目名称", 2, 1), ("2025年预算数", 1, 4)],
+              ["合计", "人员", "经费", "公用经费"]]
+    rows = [["工资福利支出", "机关工资福利支出", "204.14", "100.00", "90.00", "14.14"]]
+    (table,) = resolve_tables([page(1, (_ECONOMIC_TITLE, make_grid(header + rows)))], THRESHOLD)
+    assert not table.quality.fits and table.table.grid.n_cols == 6
