@@ -10,8 +10,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from _inputs import blank_png, budget_pdf_bytes
+
 from pipeline.errors import CorruptError
 from pipeline.ocr.base import LineReading, OcrEngineError
 from pipeline.ocr.fake import FakeEngine
@@ -38,8 +38,9 @@ def use_engine(monkeypatch: pytest.MonkeyPatch, engine: object) -> None:
     """Swap the flow's engine; the page cache is keyed by the engine's *name*, so it is turned
     off (a fake must not be served pages read by the real engine, nor leave its own behind),
     and retries wait no time."""
-    import flows.ingest
     from prefect.cache_policies import NO_CACHE
+
+    import flows.ingest
 
     monkeypatch.setattr(flows.ingest, "_engine", lambda name: engine)
     monkeypatch.setattr(flows.ingest, "page_task", flows.ingest.page_task.with_options(
@@ -186,8 +187,9 @@ def test_the_next_document_is_opened_while_the_last_pages_are_read(
     Either way the sink gets the documents in input order."""
     import time
 
-    import flows.ingest
     from prefect.task_runners import ThreadPoolTaskRunner
+
+    import flows.ingest
 
     events: list[str] = []
     open_document, assemble, process_page = (flows.ingest.open_document, flows.ingest.assemble,

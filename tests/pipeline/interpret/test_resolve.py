@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from _tables import GBE_HEADER, make_grid, page
+
 from models import TableKind
 from pipeline.interpret.resolve import resolve_tables
 from pipeline.settings import Settings
@@ -94,6 +95,7 @@ def test_a_header_cell_the_copier_garbled_is_named_by_the_kind_s_template() -> N
 
 def test_a_grid_with_columns_its_kind_cannot_have_is_doubted() -> None:
     from _tables import make_grid, page
+
     from models import ReviewReason
     from pipeline.interpret.facts import draft_facts
 
@@ -271,7 +273,7 @@ def test_a_title_row_inside_the_frame_is_read_as_the_title_not_as_a_header_level
     assert (table.kind, table.unit) == (TableKind.GENERAL_BUDGET_EXPENDITURE, "万元")
     assert table.layout is not None and table.layout.header_rows == 2
     assert table.layout.column_paths[2] == "2025年预算数/合计"
-    assert [c.text for c in table.table.grid.cells if c.row == 0][0] == "科目编码"
+    assert table.table.grid.cell_at(0, 0).text == "科目编码"
 
 
 def test_a_first_row_that_is_no_title_stays_in_the_grid() -> None:
