@@ -31,6 +31,7 @@ from rapidfuzz.distance import Levenshtein
 
 from models import FORM_KINDS, ReviewReason
 from pipeline.interpret.facts import DraftFact
+from pipeline.interpret.forms.vocabulary import vocabulary
 from pipeline.text import STRAY_MARKS, normalize
 
 
@@ -60,8 +61,7 @@ _TRAILING_MARKS = STRAY_MARKS + " "
 @cache
 def value_shapes() -> dict[str, Shape]:
     """Key (canonical spelling) -> the shape of its values, for the keys that have one."""
-    with resources.files("pipeline.data").joinpath("form_keys.csv").open(encoding="utf-8") as handle:
-        return {row["key"]: Shape(row["value_shape"]) for row in csv.DictReader(handle) if row["value_shape"]}
+    return {entry.key: Shape(entry.value_shape) for entry in vocabulary() if entry.value_shape}
 
 
 @cache

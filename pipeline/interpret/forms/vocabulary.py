@@ -74,6 +74,7 @@ BLOCK_ENDING_ROLES = KEY_ROLES | LAYOUT_ROLES
 class FormKey:
     key: str  # canonical spelling, as emitted in labels
     role: Role
+    value_shape: str = ""  # what its values look like (pipeline.check.shapes.Shape); "" for free text
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +87,7 @@ class KeyMatch:
 @cache
 def vocabulary() -> tuple[FormKey, ...]:
     with resources.files("pipeline.data").joinpath("form_keys.csv").open(encoding="utf-8") as handle:
-        return tuple(FormKey(row["key"], Role(row["role"])) for row in csv.DictReader(handle))
+        return tuple(FormKey(row["key"], Role(row["role"]), row["value_shape"]) for row in csv.DictReader(handle))
 
 
 @cache
