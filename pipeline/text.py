@@ -106,8 +106,12 @@ def to_simplified(text: str) -> str:
     return _t2s().convert(text)
 
 
+@lru_cache(maxsize=_SIMPLIFIED_CACHE)
 def normalize(text: str) -> str:
     """The comparison key of a label: NFKC, simplified, no whitespace, ``and`` → 和, one bracket style.
+
+    Remembered as :func:`to_simplified` is: a document's assembly asks for the same header words
+    and labels' keys ~90,000 times (0.4 s of a 63-page document's 1.5 s).
 
     >>> normalize("交通運輸 公共服务")
     '交通运输公共服务'

@@ -16,7 +16,7 @@ import csv
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from rapidfuzz import fuzz
@@ -79,6 +79,7 @@ def templates() -> dict[TableKind, tuple[TemplateColumn, ...]]:
     return {kind: tuple(column for _, column in sorted(columns, key=lambda c: c[0])) for kind, columns in rows.items()}
 
 
+@lru_cache(maxsize=4096)  # every untitled table's header is compared with every template column
 def _key(path: str) -> str:
     return confusion_key("/".join(column_key(path.replace("{year}", "2000"))))
 
