@@ -312,7 +312,7 @@ def test_a_new_pipeline_version_keeps_the_old_one(store: Store) -> None:
 
 
 def test_a_failing_insert_leaves_no_partial_rows(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
-    real = store_module._fact_row
+    real = store_module._fact_values
     calls: list[int] = []
 
     def fail_on_second(*args: Any) -> Any:
@@ -321,12 +321,12 @@ def test_a_failing_insert_leaves_no_partial_rows(store: Store, monkeypatch: pyte
             raise RuntimeError("disk on fire")
         return real(*args)
 
-    monkeypatch.setattr(store_module, "_fact_row", fail_on_second)
+    monkeypatch.setattr(store_module, "_fact_values", fail_on_second)
     with pytest.raises(RuntimeError):
         store.save_document(make_result(), "0.1.0")
     assert counts(store) == EMPTY
     assert not store.has_document(SHA, "0.1.0")
-    monkeypatch.setattr(store_module, "_fact_row", real)
+    monkeypatch.setattr(store_module, "_fact_values", real)
     assert store.save_document(make_result(), "0.1.0") is True  # nothing left in the way
     assert counts(store) == EXPECTED
 
