@@ -72,9 +72,10 @@ def unexplained_ems(ink_width: float, text: str, em: float) -> float:
     return max(0.0, ink_width / em - predicted_ems(text))
 
 
-# A loose mark: a blob with columns of its own, at most this size (character heights) both ways,
-# not thinner than the floor (a hairline is ruling or underline residue, not a printed mark) ...
-_MARK_MAX_CH = 0.3
+# A loose mark: a blob with columns of its own, at most this size (character heights) both ways
+# (a Kai 。 measures about 0.35, Song and Hei ones about 0.2), not thinner than the floor (a
+# hairline is ruling or underline residue, not a printed mark) ...
+_MARK_MAX_CH = 0.4
 _MARK_MIN_CH = 0.05
 # ... roughly round (a dash or a rule stub is long), with at least this much ink (ch²: no speck).
 _MARK_MAX_ASPECT = 3.5

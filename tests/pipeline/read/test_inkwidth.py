@@ -78,3 +78,24 @@ def test_specks_and_hairlines_are_not_marks() -> None:
     ink[30, 150] = ink[31, 151] = True  # a two-pixel speck
     ink[40, 170:180] = True  # a hairline stub of a ruling line
     assert loose_marks(ink, CHAR_HEIGHT) == 0
+
+
+@pytest.mark.parametrize("size_ch", [0.2, 0.35])
+def test_a_full_stop_is_a_mark_in_the_sizes_typefaces_print_it(size_ch: float) -> None:
+    # Kai prints its 。 about 0.35 character heights across (a Kai Excel flatbed look's dropped final
+    # 。 went undoubted at a 0.3 limit); Song and Hei about 0.2.  Drawn as a ring after the text.
+    import cv2
+
+    text = "参加展会"
+    gray = put_text(blank(80, SIZE * (len(text) + 4)), (10, 20), text, SIZE)
+    radius = round(size_ch * CHAR_HEIGHT / 2) - 1  # a 2-pixel stroke: outer width = size_ch
+    cv2.circle(gray, (10 + SIZE * len(text) + radius + 4, 20 + SIZE - radius - 2), radius, 0, 2)
+    marks = loose_marks(gray < 128, CHAR_HEIGHT)
+    assert unread_marks(marks, text) == 1
+    assert unread_marks(marks, text + "。") == 0
+
+
+def test_a_square_character_s_strokes_are_no_marks_at_the_larger_size() -> None:
+    # The size limit admits a Kai 。 (0.35 ch), not a whole small character standing apart.
+    ink = line_ink("口")
+    assert loose_marks(ink, CHAR_HEIGHT) == 0
