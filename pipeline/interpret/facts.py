@@ -247,6 +247,11 @@ def _group_facts(index: int, table: ResolvedTable, row: int, group: ColumnGroup,
         value, value_kind, reasons = _normalise_value(cell.text, formats[col], printed[col])
         if damaged_code:
             reasons = (*reasons, ReviewReason.UNREADABLE_CODE)
+        if any(other in group.value_cols for other in range(col + 1, col + cell.col_span)):
+            # No data row merges amount columns: a line segment lost between them (a flatbed's faint
+            # rule beside an empty cell) leaves the amount under either, and 合计 = 基本 + 项目 holds
+            # whichever it is given to.
+            reasons = (*reasons, ReviewReason.TABLE_STRUCTURE_DOUBTFUL)
         code_cells = [code_cell] if code_cell is not None and code else []
         facts.append(_fact(index, table, cell, code, labels, value, value_kind, table.unit, reasons,
                            [*label_cells, *code_cells], code_cell=code_cells[0] if code_cells else None))

@@ -178,3 +178,18 @@ def test_a_row_printing_neither_code_nor_label_names_nothing_and_is_doubted() ->
     reasons = {(f.row, f.column): f.reasons for f in facts}
     assert all(reasons[(3, column)] == (ReviewReason.UNMATCHED_LABEL,) for row, column in reasons if row == 3)
     assert all(reasons[key] == () for key in reasons if key[0] != 3)
+
+
+def test_an_amount_in_a_cell_merged_over_two_amount_columns_is_doubted() -> None:
+    # A faint rule lost beside an empty cell merges 基本支出 and 项目支出 in one row: the amount could
+    # be either's, and 合计 = 基本 + 项目 holds whichever it is given to.
+    facts = gbe([
+        ["201", "一般公共服务支出", "100.00", "80.00", "20.00"],
+        ["21699", "其他商业服务业等支出", "300.00", ("300.00", 1, 2)],
+    ])
+    merged = [f for f in facts if f.row == 3]
+    assert [(f.column, f.reasons) for f in merged] == [
+        ("2025年预算数/合计", ()),
+        ("2025年预算数/基本支出", (ReviewReason.TABLE_STRUCTURE_DOUBTFUL,)),
+    ]
+    assert all(f.reasons == () for f in facts if f.row == 2)
