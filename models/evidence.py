@@ -58,6 +58,10 @@ class TableSignals:
     failed_share: float = 0.0
     # 0..1: share of the table's numbers no identity confirmed (checked neither way).
     unconfirmed_share: float = 0.0
+    # 0..1: share of the table's facts whose label or code names nothing in the catalogs (unmatched,
+    # or a code and a name that disagree): a grid whose rows or columns came apart reads clean words
+    # into the wrong cells, the catalog's pages above all, where no arithmetic checks a row.
+    unmatched_share: float = 0.0
     # 0..1: share of the whole document's numbers that break an identity: how well this scan reads at
     # all, which also speaks for the text cells no arithmetic can check (a fax's misread words).
     document_failed_share: float = 0.0

@@ -13,6 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from models.evidence import TableSignals
+
 RECORDS_SCHEMA_VERSION = "1.0"
 
 
@@ -171,6 +173,10 @@ class FactEvidence(_Frozen):
     unread_marks: int = 0
     checks_passed: int = 0
     checks_failed: int = 0
+    # What the fact's table and document said (models.TableSignals): a fact judged again after an
+    # operator's correction (pipeline.score.confidence.refinish) keeps its table's doubts.  None on
+    # records written before it was kept.
+    table: TableSignals | None = None
 
 
 class Review(_Frozen):

@@ -29,6 +29,9 @@ FEATURES = (
     "checks_passed",
     "checks_failed",
     "doubt_reason",
+    # A loose mark in the ink the reading lacks: a dropped 。 or 、, or a speck of toner as large as one
+    # (a photocopy's), so its own weight rather than that of the doubts an identity or a shape raises.
+    "unread_mark",
     "text_value",
     "form_cell",
     "catalog_cell",
@@ -44,6 +47,8 @@ FEATURES = (
     "renamed_share",
     "table_failed_share",
     "table_unconfirmed_share",
+    # The share of the table's facts whose label names nothing (a catalog page whose rows came apart).
+    "table_unmatched_share",
     "document_failed_share",
     # The same for a text value: no identity checks its words, so how the document's numbers read is
     # the best word on how its text reads (a fax's misread words sit beside its misread figures).
@@ -95,6 +100,7 @@ def features(draft: DraftFact) -> np.ndarray:
         min(draft.checks_passed, 3) / 3,
         1.0 if draft.checks_failed else 0.0,
         1.0 if reasons & DOUBTING_REASONS else 0.0,
+        1.0 if ReviewReason.UNREAD_MARK in reasons else 0.0,
         1.0 if draft.value_kind == "text" else 0.0,
         1.0 if draft.kind in FORM_KINDS else 0.0,
         1.0 if draft.kind == TableKind.PROCUREMENT_CATALOG else 0.0,
@@ -110,6 +116,7 @@ def features(draft: DraftFact) -> np.ndarray:
         draft.table.renamed_share,
         draft.table.failed_share,
         draft.table.unconfirmed_share,
+        draft.table.unmatched_share,
         draft.table.document_failed_share,
         draft.table.document_failed_share if draft.value_kind == "text" else 0.0,
         1.0 if draft.read_by == TEXT_LAYER else 0.0,

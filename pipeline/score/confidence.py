@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from models import DOUBTING_REASONS, LOW_CONFIDENCE_REASONS, BBox, Evidence, Fact, FactEvidence, GridSlot, ReviewReason
+from models import (DOUBTING_REASONS, LOW_CONFIDENCE_REASONS, BBox, Evidence, Fact, FactEvidence, GridSlot, ReviewReason,
+                    TableSignals)
 from pipeline.interpret.amounts import amount_yuan
 from pipeline.interpret.columns import agnostic_column
 from pipeline.score.calibration import ConfidenceModel, packaged_model
@@ -88,7 +89,7 @@ def finish(draft: DraftFact, document: DocumentIdentity, accept_threshold: float
         evidence=FactEvidence(ocr_confidence=round(draft.evidence.ocr_confidence, 4),
                               agreement=draft.evidence.agreement, unexplained_ink=draft.evidence.unexplained_ink,
                               unread_marks=draft.evidence.unread_marks, checks_passed=draft.checks_passed,
-                              checks_failed=draft.checks_failed),
+                              checks_failed=draft.checks_failed, table=draft.table),
         fiscal_year=document.fiscal_year,
         department=document.department,
         column_key=agnostic_column(draft.column, document.fiscal_year),
@@ -116,6 +117,7 @@ def refinish(fact: Fact, accept_threshold: float) -> Fact:
         form=fact.form, gov_code=fact.gov_code, checks_passed=stored.checks_passed,
         checks_failed=stored.checks_failed, row_span=slot.row_span, col_span=slot.col_span,
         readings=tuple(fact.readings), broken=tuple(fact.broken_identities),
+        table=stored.table or TableSignals(), read_by=fact.read_by or "",
     )
     again = finish(draft, DocumentIdentity(sha256=fact.document, source=fact.source), accept_threshold,
                    page_image=fact.page_image_sha256)

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from models import BBox, Evidence, Fact, TableKind
+from models import BBox, Evidence, Fact, ReviewReason, TableKind
 from pipeline.score.confidence import DocumentIdentity, finish
 from pipeline.interpret.facts import DraftFact, with_bracket_reasons, with_unread_mark_reasons
 from pipeline.settings import Settings
@@ -209,3 +209,33 @@ def test_a_bare_comparison_sign_in_a_form_is_doubted() -> None:
     assert flagged.reasons == ("comparison_sign_unsure",)
     assert printed_sign.reasons == ledger.reasons == born_digital.reasons == ()
     assert finish(flagged, DOC, ACCEPT, model=_sure_model(1.0)).status == "needs_review"
+
+
+@pytest.mark.parametrize("read_by", ["", "text_layer"])
+def test_a_fact_judged_again_from_its_record_keeps_its_table_s_doubts_and_how_it_was_read(read_by: str) -> None:
+    # refinish (after an operator's correction) rebuilds the draft from the stored record: the table's
+    # signals and the text-layer origin must come back with it, or the fact is scored as if its table held.
+    from models import TableSignals
+    from pipeline.read.textcells import READ_BY
+    from pipeline.score.confidence import refinish
+
+    shaky = replace(DRAFT, table=TableSignals(header_fit=0.6, failed_share=0.5, unconfirmed_share=0.3,
+                                              unmatched_share=0.4, document_failed_share=0.2),
+                    read_by=READ_BY if read_by else "")
+    fact = finish(shaky, DOC, ACCEPT)
+    stored = Fact.model_validate_json(fact.model_dump_json())
+    again = refinish(stored, ACCEPT)
+    assert (again.confidence, again.status) == (fact.confidence, fact.status)
+    assert fact.confidence < finish(replace(shaky, table=TableSignals()), DOC, ACCEPT).confidence
+
+
+def test_an_unread_mark_has_a_weight_of_its_own_and_still_sends_the_fact_to_review() -> None:
+    # A photocopy's toner speck prints as large as a 。: the model weighs this doubt apart from the
+    # others (a broken identity, a value unlike its key), yet it is a doubt all the same.
+    from pipeline.score.calibration import FEATURES, features
+
+    marked = replace(DRAFT, value_kind="text", value="按学期核定学生人数拨付资金", reasons=(ReviewReason.UNREAD_MARK,))
+    row = dict(zip(FEATURES, features(marked)))
+    assert (row["unread_mark"], row["doubt_reason"]) == (1.0, 1.0)
+    assert dict(zip(FEATURES, features(DRAFT)))["unread_mark"] == 0.0
+    assert finish(marked, DOC, ACCEPT).status == "needs_review"

@@ -51,7 +51,20 @@ def test_shares_are_per_logical_table() -> None:
 def test_the_model_reads_every_table_signal() -> None:
     drafts = _drafts(ROWS)
     doubtful = replace(drafts[0], table=TableSignals(header_fit=0.4, renamed_share=0.5, failed_share=0.25,
-                                                    unconfirmed_share=0.75))
+                                                    unconfirmed_share=0.75, unmatched_share=0.125))
     row = dict(zip(FEATURES, features(doubtful)))
     assert (row["header_misfit"], row["renamed_share"], row["table_failed_share"],
-            row["table_unconfirmed_share"]) == (0.6, 0.5, 0.25, 0.75)
+            row["table_unconfirmed_share"], row["table_unmatched_share"]) == (0.6, 0.5, 0.25, 0.75, 0.125)
+
+
+def test_a_table_whose_labels_name_nothing_tells_every_fact_of_it() -> None:
+    # A grid whose rows came apart reads clean words into the wrong cells: labels no catalog holds.
+    drafts = _drafts(ROWS)
+    assert {d.table.unmatched_share for d in drafts} == {0.0}
+    garbled = _drafts([["201", "一般公共服务支出", "100.00", "80.00", "20.00"],
+                       ["21699", "文化艺术创作、展演及交流服务", "100.00", "80.00", "20.00"]])
+    shares = {d.table.unmatched_share for d in garbled}
+    assert len(shares) == 1 and 0.0 < shares.pop() < 1.0
+    # Counted per logical table: the continuation's facts share it, another table's do not.
+    apart = with_table_signals(drafts + [replace(d, table_index=1) for d in garbled], {0: 0, 1: 1})
+    assert {d.table.unmatched_share for d in apart if d.table_index == 0} == {0.0}
