@@ -264,7 +264,7 @@ def ingest(
             wanted = 0 if config.dask or not inputs else (default_workers() if workers is None else workers)
             first_pages = _first_pages(inputs, settings, store, _READ_AHEAD_PER_WORKER * wanted) if wanted else []
             # No more workers than pages to read (a worker costs a process and its engines), made
-            # now: the workers load their engines and read the first pages while Prefect starts.
+            # now: the workers read the first pages (loading an engine where one is needed) while Prefect starts.
             n_workers = min(wanted, len(first_pages))
             pool = PagePool(n_workers, settings, log_level) if n_workers else None
             for ref in first_pages if pool is not None else ():

@@ -3,8 +3,9 @@
 One RapidOCR (onnxruntime) session does not keep two cores busy on line images
 (BENCHMARKS.md, speed): two processes with one thread each read about twice as
 many pages as one process with two threads.  Each worker loads its engines once,
-when it starts, so a pool made early (the CLI makes it before Prefect starts)
-has them ready by the first page.  Work goes to a worker as a page reference
+at its first page that needs them (a born-digital page read from its text layer
+never does); a pool made early (the CLI makes it before Prefect starts) reads
+its first pages while Prefect starts.  Work goes to a worker as a page reference
 and the settings, and comes back as a PageResult or PageFailure: paths and
 references, never images.
 """
@@ -67,15 +68,18 @@ def default_workers() -> int:
 
 @cache
 def _worker_engine(name: str):
-    """This worker's engine of that name, loaded once (the worker's whole life is this pool's)."""
-    from pipeline.ocr import make_engine
+    """This worker's engine of that name, loaded once, on its first reading (the worker's whole life
+    is this pool's): the workers start reading pages ahead while Prefect starts, so a scan's first
+    page waits for the model as it would have at start, and a born-digital run never loads it."""
+    from pipeline.ocr import LazyEngine
 
-    return make_engine(name, threads=_THREADS_PER_WORKER)
+    return LazyEngine(name, threads=_THREADS_PER_WORKER)
 
 
 def _warm(settings: Settings, log_level: int) -> None:
-    """Load the engines the settings ask for, and say the page stages' decisions at ``log_level``
-    on stderr as the ``ingest`` process does (a worker's initializer)."""
+    """Make the engines the settings ask for (each loads its model when first asked to read), and
+    say the page stages' decisions at ``log_level`` on stderr as the ``ingest`` process does (a
+    worker's initializer)."""
     from pipeline.engines import make_cross_check
 
     fix_mmap_threshold()
@@ -129,7 +133,7 @@ class PagePool(LocalOnly):
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["pipeline.page", "pipeline.engines"])
         self.workers = workers
-        # Every worker loads its engines as it starts, overlapping Prefect's start in the CLI.
+        # Every worker starts now, overlapping Prefect's start in the CLI.
         self._executor = ProcessPoolExecutor(max_workers=workers, mp_context=context,
                                              initializer=_warm, initargs=(settings, log_level))
         # The executor starts a worker only for a job no idle worker can take: one job each starts them all.

@@ -186,3 +186,21 @@ def test_rapidocr_reads_nothing_from_an_empty_crop(rapid) -> None:
     readings = rapid.read_lines([np.zeros((0, 10), dtype=np.uint8), text_line_image("1030.50")])
     assert readings[0] == LineReading(text="", confidence=0.0)
     assert readings[1].text == "1030.50"
+
+
+def test_a_lazy_engine_loads_its_model_at_its_first_reading_only() -> None:
+    # A page worker given only born-digital pages never loads a recogniser: making one costs nothing,
+    # and a fault in building it surfaces where a page is read (and recorded), not at the worker's start.
+    from pipeline.ocr import LazyEngine, OcrEngineError
+
+    lazy = LazyEngine("no-such-engine")
+    assert lazy.name == "no-such-engine"
+    with pytest.raises(OcrEngineError, match="unknown OCR engine"):
+        lazy.read_lines([np.zeros((20, 60), dtype=np.uint8)])
+
+
+def test_a_lazy_engine_reads_as_the_engine_it_stands_for(rapid) -> None:
+    from pipeline.ocr import LazyEngine
+
+    images = [text_line_image("1030.50"), text_line_image("行政运行")]
+    assert LazyEngine("rapidocr").read_lines(images) == rapid.read_lines(images)
