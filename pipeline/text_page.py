@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from models import BBox, Orientation, PageRef, PageResult, PageTable
 from pipeline.image.preprocess import binarize, measure_char_height
 from pipeline.image.render import render_page
-from pipeline.image.sheet import as_paper
+from pipeline.image.colour import without_coloured_ink
 from pipeline.read.textcells import fill_grid, phrases_in
 from pipeline.read.textlayer import TextLayer, ink_mismatch
 from pipeline.settings import Settings
@@ -34,10 +34,11 @@ def read_text_page(ref: PageRef, layer: TextLayer, settings: Settings,
     from pipeline.page import detect_grids, table_text_boxes  # the OCR recipe's own stages
 
     image = render_page(ref, settings.render_dpi, settings.max_page_pixels)
-    # Coloured ink (a seal, a stamp) is taken out as on a scan: no glyph explains it.
-    gray, sheet = as_paper(image.pixels, image.colour)
-    if sheet is not None:
-        return None  # a photographed page inside the PDF: its glyph boxes do not fit the cut-out sheet
+    # Coloured ink (a seal, a stamp) is taken out as on a scan: no glyph explains it.  The rest of
+    # a scan's paper stages (the sheet cut out of a photo, half-tone screens) have nothing to do on
+    # a rendered page, which is its own sheet with solid fills, and would move the ink away from the
+    # glyph boxes; what the glyphs do not explain, ink_mismatch below sends to OCR.
+    gray = without_coloured_ink(image.colour) if image.colour is not None else image.pixels
     char_height = measure_char_height(binarize(gray))
     detection = detect_grids(gray, char_height, settings)
     doubt = ink_mismatch(layer.glyphs, detection.text_ink, char_height)

@@ -172,3 +172,24 @@ def test_a_bilevel_page_is_smoothed_for_reading_with_its_ink_where_it_was() -> N
     assert smooth.shape == page.shape and ((smooth > 0) & (smooth < 255)).any()
     rows = np.flatnonzero((smooth < 200).any(axis=1))
     assert 56 <= rows[0] and rows[-1] <= 103  # no ink moved beyond the strokes' own rows
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_specks_are_cleared_alike_one_by_one_and_by_whole_page_masks(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A clean page's few small pieces are cleared in their own boxes, a copied page's thousands by
+    # whole-page masks: the two must give the same mask, near text, near the edges and far from both.
+    from pipeline.image import preprocess
+
+    rng = np.random.default_rng(seed)
+    gray = put_text(blank(300, 500), (20, 40), "一般公共服务支出 1,030.50", 24)
+    ink = binarize(gray)
+    for _ in range(150):  # specks of 1-30 pixels anywhere, the page's edges included
+        y, x = int(rng.integers(0, 300)), int(rng.integers(0, 500))
+        h, w = int(rng.integers(1, 6)), int(rng.integers(1, 6))
+        ink[y:y + h, x:x + w] = 255
+    monkeypatch.setattr(preprocess, "_FEW_PIECES", 10**6)
+    one_by_one = (preprocess.without_isolated_specks(ink), preprocess.remove_specks(ink))
+    monkeypatch.setattr(preprocess, "_FEW_PIECES", 0)
+    whole_page = (preprocess.without_isolated_specks(ink), preprocess.remove_specks(ink))
+    assert np.array_equal(one_by_one[0], whole_page[0]) and np.array_equal(one_by_one[1], whole_page[1])
+    assert not np.array_equal(one_by_one[0], ink)  # some specks stood alone and went
