@@ -97,6 +97,9 @@ class ReviewReason(StrEnum):
     # A form value whose key takes values of a fixed shape fits none: a 项目属性 not among the national
     # choices, a 主管部门及代码 cut short, a 填报日期 with digits lost (pipeline.check.shapes).
     VALUE_UNLIKE_KEY = "value_unlike_key"
+    # A text read by OCR prints one Chinese character twice running (补补助) and no second engine read
+    # it alike: a recogniser's stutter (pipeline.interpret.facts.with_doubled_character_reasons).
+    DOUBLED_CHARACTER = "doubled_character"
     # The cell's table was not recognised as any kind: its facts carry table "unknown".
     UNKNOWN_TABLE = "unknown_table"
     # The table's grid or header does not fit what its kind can be (columns too many or too few for

@@ -27,6 +27,7 @@ from pipeline.interpret.facts import (
     draft_facts,
     with_bracket_reasons,
     with_comparison_sign_reasons,
+    with_doubled_character_reasons,
     with_incomplete_indicator_reasons,
     with_unconfirmed_repair_reasons,
     without_confirmed_format_doubts,
@@ -101,7 +102,7 @@ def draft_document(pages: list[PageResult], settings: Settings,
     drafts = with_table_signals(drafts, logical)
     drafts = with_incomplete_indicator_reasons(with_comparison_sign_reasons(drafts))
     drafts = without_confirmed_format_doubts(with_unconfirmed_repair_reasons(drafts))
-    return resolved, with_bracket_reasons(with_unread_mark_reasons(drafts))
+    return resolved, with_doubled_character_reasons(with_bracket_reasons(with_unread_mark_reasons(drafts)))
 
 
 def identified_drafts(pages: list[PageResult], settings: Settings,

@@ -106,6 +106,20 @@ def with_bracket_reasons(drafts: Iterable[DraftFact]) -> list[DraftFact]:
                         lambda d: not all(brackets_balanced(text) for text in (d.value, *d.labels)))
 
 
+# One Chinese character twice running: printed so in a few words (职工工资, 每月月末), and what a
+# recogniser's decoder does when it stutters over a glyph (遗属生活困难补补助资金).
+_DOUBLED_CHARACTER = re.compile(r"([\u4e00-\u9fff])\1")
+
+
+def with_doubled_character_reasons(drafts: Iterable[DraftFact]) -> list[DraftFact]:
+    """Texts read by OCR with a character doubled get ``doubled_character`` unless the second engine
+    read the cell alike: nothing else checks a free text, and the doubling reads as a sure word.  A
+    text layer's words are the document's own."""
+    return _with_reason(drafts, ReviewReason.DOUBLED_CHARACTER,
+                        lambda d: d.value_kind == "text" and d.read_by != TEXT_LAYER
+                        and d.evidence.agreement != 1.0 and _DOUBLED_CHARACTER.search(d.value) is not None)
+
+
 def with_incomplete_indicator_reasons(drafts: Iterable[DraftFact]) -> list[DraftFact]:
     """Form indicators whose 一级 name is blank while the 二级 one is read get
     ``table_structure_doubtful``: the cell spanning the indicator block was lost with a rule, and

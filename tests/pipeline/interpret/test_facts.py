@@ -193,3 +193,18 @@ def test_an_amount_in_a_cell_merged_over_two_amount_columns_is_doubted() -> None
         ("2025年预算数/基本支出", (ReviewReason.TABLE_STRUCTURE_DOUBTFUL,)),
     ]
     assert all(f.reasons == () for f in facts if f.row == 2)
+
+
+def test_a_text_read_with_a_character_doubled_is_doubted_unless_a_second_reading_or_the_text_layer_vouches() -> None:
+    from pipeline.interpret.facts import with_doubled_character_reasons
+    from pipeline.read.textcells import READ_BY
+
+    text = replace(gbe([["201", "一般公共服务支出", "100.00", "80.00", "20.00"]])[0],
+                   value="遗属生活困难补补助资金", value_kind="text", reasons=())
+    undoubled = replace(text, value="遗属生活困难补助资金")
+    agreed = replace(text, evidence=replace(text.evidence, agreement=1.0))  # a second engine read it so
+    disputed = replace(text, evidence=replace(text.evidence, agreement=0.75))
+    printed = replace(text, read_by=READ_BY)
+    amount = replace(text, value="1100.00", value_kind="number")
+    out = with_doubled_character_reasons([text, undoubled, agreed, disputed, printed, amount])
+    assert [d.reasons for d in out] == [(ReviewReason.DOUBLED_CHARACTER,), (), (), (ReviewReason.DOUBLED_CHARACTER,), (), ()]
