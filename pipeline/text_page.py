@@ -14,9 +14,9 @@ import logging
 from typing import TYPE_CHECKING
 
 from models import BBox, Orientation, PageRef, PageResult, PageTable
+from pipeline.image.colour import without_coloured_ink
 from pipeline.image.preprocess import binarize, measure_char_height
 from pipeline.image.render import render_page
-from pipeline.image.colour import without_coloured_ink
 from pipeline.read.textcells import fill_grid, phrases_in
 from pipeline.read.textlayer import TextLayer, ink_mismatch
 from pipeline.settings import Settings
