@@ -38,7 +38,7 @@ from pipeline.check.catalog import Catalog, load_default
 from pipeline.document import assemble
 from pipeline.errors import YusuanError
 from pipeline.image.intake import IntakeLimits, open_document, page_refs
-from pipeline.ocr import OcrEngine, OcrEngineError, make_engine
+from pipeline.ocr import LazyEngine, OcrEngine, OcrEngineError
 from pipeline.read.crosscheck import CrossCheck
 from pipeline.page import process_page
 from pipeline.engines import make_cross_check
@@ -50,8 +50,9 @@ PAGE_RETRY_DELAYS = [1, 5]
 
 @cache
 def _engine(name: str) -> OcrEngine:
-    """One engine per worker process: model loading costs seconds, reading a line milliseconds."""
-    return make_engine(name)
+    """One engine per worker process: model loading costs seconds, reading a line milliseconds; loaded
+    at the first page that needs it, as in flows.pool (a born-digital page never does)."""
+    return LazyEngine(name)
 
 
 def _cross_check(settings: Settings) -> CrossCheck | None:
